@@ -1,0 +1,113 @@
+"""Crawl speed of the full product against the same crawl with extraction and pipelines off.
+
+Starts the offline twin once in its own process, then crawls it with ``scrapy crawl`` in
+alternating rounds: navigation only (``NEWSCRAWL_EXTRACT_ENABLED=False``, no item pipelines)
+and the full product. Pages per second come from each run's own stats (responses received
+over the crawl's elapsed time); the ratio full/navigation-only is computed per round, so both
+sides of a ratio ran minutes apart on the same machine. Also prints the extraction CPU time
+per page (page object, dates and boilerplate steps, :func:`newscrawl.processing.process_page`,
+timed with ``time.process_time`` on pages fetched from the twin) and each crawl's peak RSS.
+
+    python benchmarks/crawl_bench.py [--articles 2000] [--rounds 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def start_twin(articles: int) -> tuple[subprocess.Popen[str], str]:
+    twin = subprocess.Popen(
+        [sys.executable, "-m", "newscrawl.replica", "--port", "0", "--articles", str(articles)],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True,
+    )
+    assert twin.stdout is not None
+    return twin, twin.stdout.readline().strip()
+
+
+def crawl(base_url: str, workdir: Path, full: bool) -> dict:
+    stats_file = workdir / f"stats-{time.monotonic_ns()}.json"
+    command = [
+        sys.executable, "-m", "scrapy", "crawl", "cancernetwork", "-a", f"base_url={base_url}",
+        "-O", str(workdir / "out.jsonl"), "-s", "LOG_LEVEL=WARNING",
+        "-s", f"NEWSCRAWL_STATS_FILE={stats_file}", "-s", f"NEWSCRAWL_STATE_DIR={workdir / 'state'}",
+        "-s", "NEWSCRAWL_STATE_ENABLED=False",
+    ]
+    if not full:
+        command += ["-s", "NEWSCRAWL_EXTRACT_ENABLED=False", "-s", "ITEM_PIPELINES={}"]
+    subprocess.run(command, cwd=ROOT, check=True)
+    stats = json.loads(stats_file.read_text("utf-8"))
+    elapsed = stats["elapsed_time_seconds"]
+    return {
+        "pages": stats.get("response_received_count", 0),
+        "items": stats.get("item_scraped_count", 0),
+        "seconds": elapsed,
+        "pages_per_s": stats.get("response_received_count", 0) / elapsed,
+        "peak_rss_mb": stats.get("memusage/max", 0) / 2**20,
+    }
+
+
+def extraction_cpu(base_url: str, sample: list[str]) -> list[float]:
+    """CPU milliseconds of process_page for each sampled article page."""
+    from newscrawl.processing import process_page
+
+    pages = []
+    for url in sample:
+        with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 (loopback twin)
+            pages.append((url, response.read(), dict(response.headers.items())))
+    costs = []
+    for url, body, headers in pages:
+        start = time.process_time()
+        process_page(url, body, headers=headers)
+        costs.append((time.process_time() - start) * 1000)
+    return costs
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args()
+    twin, base_url = start_twin(args.articles)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            workdir = Path(tmp)
+            rows = []
+            for number in range(1, args.rounds + 1):
+                navigation = crawl(base_url, workdir, full=False)
+                full = crawl(base_url, workdir, full=True)
+                rows.append((number, navigation, full))
+            out = [json.loads(line) for line in (workdir / "out.jsonl").read_text("utf-8").splitlines()]
+            costs = extraction_cpu(base_url, [item["url"] for item in out[:300]])
+    finally:
+        twin.terminate()
+        twin.wait(timeout=10)
+    print(f"twin: {args.articles} articles at {base_url}; {args.rounds} alternating rounds\n")
+    print("round  crawl             pages  items  seconds  pages/s  peak RSS MB")
+    ratios = []
+    for number, navigation, full in rows:
+        for name, run in (("navigation only", navigation), ("full product", full)):
+            print(f"{number:>5}  {name:<16} {run['pages']:>6} {run['items']:>6} {run['seconds']:>8.1f}"
+                  f" {run['pages_per_s']:>8.1f} {run['peak_rss_mb']:>12.0f}")
+        ratios.append(full["pages_per_s"] / navigation["pages_per_s"])
+    print(f"\nspeed ratio full/navigation-only per round: {', '.join(f'{r:.2f}' for r in ratios)}"
+          f" (median {statistics.median(ratios):.2f}; target >= 0.70)")
+    print(f"extraction CPU per article page (process_page, {len(costs)} pages): "
+          f"median {statistics.median(costs):.2f} ms, mean {statistics.fmean(costs):.2f} ms, "
+          f"p95 {sorted(costs)[int(len(costs) * 0.95) - 1]:.2f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

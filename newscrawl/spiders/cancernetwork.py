@@ -1,0 +1,326 @@
+"""The ``cancernetwork`` spider: finds articles through every surface the site offers.
+
+Navigation only. Surfaces: robots.txt ``Sitemap:`` lines, the sitemap index and its article
+sitemaps, the Google News sitemap, the RSS feed, and the ``/news`` and ``/clinical/<topic>``
+listings. Every discovered URL is canonicalised before it is requested, so tracking
+parameters, trailing slashes, upper case and AMP/print variants collapse into one request.
+Extraction is the page object's job (:class:`newscrawl.extract.page.ArticlePage`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy import signals
+from scrapy.http import Response, TextResponse
+
+from newscrawl.extract import discovery
+from newscrawl.extract.dates import parse_date
+from newscrawl.extract.page import ArticlePage
+from newscrawl.extract.urls import canonicalize_url
+from newscrawl.items import Article
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+
+LIVE_BASE_URL = "https://www.cancernetwork.com"
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"", "0", "false", "no", "off"})
+DEFAULT_REPLICA_ARTICLES = 2000
+
+
+class ArgumentError(ValueError):
+    """A spider argument is invalid; the message names it."""
+
+
+@dataclass(frozen=True)
+class ReplicaOptions:
+    """How to start the offline twin inside the crawl."""
+
+    articles: int = DEFAULT_REPLICA_ARTICLES
+    day: int = 0
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class CrawlArguments:
+    """Validated spider arguments (``-a name=value``)."""
+
+    base_url: str = LIVE_BASE_URL
+    replica: ReplicaOptions | None = None
+    since: date | None = None
+    max_articles: int | None = None
+    sections: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _int_arg(name: str, value: str, minimum: int) -> int:
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise ArgumentError(f"bad argument {name}={value!r}: expected a whole number") from None
+    if number < minimum:
+        raise ArgumentError(f"bad argument {name}={value!r}: must be >= {minimum}")
+    return number
+
+
+def parse_arguments(
+    base_url: str | None = None,
+    replica: str | None = None,
+    since: str | None = None,
+    max_articles: str | None = None,
+    sections: str | None = None,
+    day: str | None = None,
+    seed: str | None = None,
+    **unknown: Any,
+) -> CrawlArguments:
+    """Validate raw ``-a`` strings; raise :class:`ArgumentError` naming the bad one."""
+    # Scrapy passes its own keyword arguments (e.g. ``_job``) through; ignore private ones.
+    unknown = {k: v for k, v in unknown.items() if not k.startswith("_")}
+    if unknown:
+        name = sorted(unknown)[0]
+        raise ArgumentError(
+            f"unknown argument {name}={unknown[name]!r}: expected base_url, replica, since, "
+            "max_articles, sections, day, seed"
+        )
+    replica_options = None
+    if replica is not None and str(replica).strip().lower() not in _FALSE:
+        text = str(replica).strip().lower()
+        articles = DEFAULT_REPLICA_ARTICLES if text in _TRUE else _int_arg("replica", text, 1)
+        replica_options = ReplicaOptions(
+            articles=articles,
+            day=_int_arg("day", day, 0) if day is not None else 0,
+            seed=_int_arg("seed", seed, 0) if seed is not None else 0,
+        )
+    elif day is not None or seed is not None:
+        raise ArgumentError("bad argument day/seed: only meaningful with replica=...")
+    if replica_options and base_url:
+        raise ArgumentError(f"bad argument base_url={base_url!r}: not allowed with replica")
+    url = (base_url or LIVE_BASE_URL).strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path or parts.query:
+        raise ArgumentError(f"bad argument base_url={base_url!r}: expected http(s)://host[:port]")
+    since_date = None
+    if since is not None:
+        try:
+            since_date = date.fromisoformat(str(since).strip()[:10])
+        except ValueError:
+            raise ArgumentError(f"bad argument since={since!r}: expected an ISO date YYYY-MM-DD") from None
+    limit = _int_arg("max_articles", max_articles, 1) if max_articles is not None else None
+    topics: tuple[str, ...] = ()
+    if sections is not None:
+        topics = tuple(s.strip().strip("/").lower() for s in str(sections).split(",") if s.strip())
+        if not topics or any(not t.replace("-", "").isalnum() for t in topics):
+            raise ArgumentError(
+                f"bad argument sections={sections!r}: expected comma-separated topic slugs, "
+                "e.g. breast-cancer,lung-cancer"
+            )
+    return CrawlArguments(url, replica_options, since_date, limit, topics)
+
+
+def is_loopback(base_url: str) -> bool:
+    """True when the base URL points at this machine (the twin), not a real site."""
+    return (urlsplit(base_url).hostname or "") in LOOPBACK_HOSTS
+
+
+class CancerNetworkSpider(scrapy.Spider):
+    """Discover every article of CancerNetwork (or its twin) and hand pages to extraction."""
+
+    name = "cancernetwork"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        raw = {k: kwargs.pop(k) for k in list(kwargs) if not hasattr(scrapy.Spider, k)}
+        super().__init__(*args, **kwargs)
+        self.args = parse_arguments(**raw)
+        self.base_url = self.args.base_url
+        self.host = urlsplit(self.base_url).netloc.lower()
+        self.replica: Any = None
+        self.extract_enabled = True
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> CancerNetworkSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.extract_enabled = crawler.settings.getbool("NEWSCRAWL_EXTRACT_ENABLED", True)
+        if spider.args.replica or is_loopback(spider.base_url):
+            # The twin is ours and local: politeness would only slow the measurement.
+            for name, value in (
+                ("DOWNLOAD_DELAY", 0),
+                ("AUTOTHROTTLE_ENABLED", False),
+                ("CONCURRENT_REQUESTS_PER_DOMAIN", crawler.settings.getint("CONCURRENT_REQUESTS")),
+            ):
+                crawler.settings.set(name, value, priority="spider")
+        if spider.args.max_articles is not None:
+            # Scrapy's CloseSpider extension stops the crawl at this count; requests already
+            # in flight may still add up to CONCURRENT_REQUESTS more items.
+            crawler.settings.set("CLOSESPIDER_ITEMCOUNT", spider.args.max_articles, priority="spider")
+        crawler.signals.connect(spider.spider_closed, signal=signals.spider_closed)
+        return spider
+
+    # -- signals ---------------------------------------------------------------------------
+
+    async def spider_closed(self, spider: scrapy.Spider) -> None:
+        if self.replica is not None:
+            await self.replica.stop()
+            self.replica = None
+
+    # -- start -----------------------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[Any]:
+        if self.args.replica is not None:
+            from newscrawl.replica import start_replica
+
+            options = self.args.replica
+            self.replica = start_replica(
+                port=0, articles=options.articles, day=options.day, seed=options.seed
+            )
+            self.base_url = self.replica.base_url.rstrip("/")
+            self.host = urlsplit(self.base_url).netloc.lower()
+            logger.info("Started the offline twin at %s (%d articles, day %d)",
+                        self.base_url, options.articles, options.day)
+        self.allowed_domains = [urlsplit(self.base_url).hostname or ""]
+        for request in self.start_requests_for_surfaces():
+            yield request
+
+    def start_requests_for_surfaces(self) -> Iterator[scrapy.Request]:
+        """Seed requests: every surface, or only the chosen sections' listings."""
+        if self.args.sections:
+            for topic in self.args.sections:
+                yield self.listing_request(f"{self.base_url}/clinical/{topic}?page=1")
+            return
+        yield scrapy.Request(f"{self.base_url}/robots.txt", self.parse_robots,
+                             errback=self.surface_failed, meta={"newscrawl_surface": "robots"})
+        for path in ("/sitemap.xml", "/sitemap-news.xml"):
+            yield scrapy.Request(self.base_url + path, self.parse_sitemap,
+                                 errback=self.surface_failed, meta={"newscrawl_surface": "sitemap"})
+        yield scrapy.Request(f"{self.base_url}/rss", self.parse_rss,
+                             errback=self.surface_failed, meta={"newscrawl_surface": "rss"})
+        yield self.listing_request(f"{self.base_url}/news?page=1")
+
+    # -- surfaces --------------------------------------------------------------------------
+
+    def surface_failed(self, failure: Any) -> None:
+        surface = failure.request.meta.get("newscrawl_surface", "unknown")
+        self.crawler.stats.inc_value(f"newscrawl/discovery/failed/{surface}")
+        logger.warning("Could not fetch %s (%s): %s", failure.request.url, surface, failure.value)
+
+    def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
+        text = response.text if isinstance(response, TextResponse) else response.body.decode("utf-8", "replace")
+        for url in discovery.robots_sitemaps(text, response.url):
+            if self._on_site(url):
+                yield scrapy.Request(url, self.parse_sitemap, errback=self.surface_failed,
+                                     meta={"newscrawl_surface": "sitemap"})
+
+    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+        sitemap = discovery.parse_sitemap(response.body)
+        if not sitemap.links:
+            self.crawler.stats.inc_value("newscrawl/discovery/empty_sitemap")
+            logger.warning("Sitemap %s has no entries (malformed or empty)", response.url)
+        for link in sitemap.links:
+            if not self._on_site(link.url) or self._older_than_since(link.date):
+                continue
+            if sitemap.is_index:
+                yield scrapy.Request(link.url, self.parse_sitemap, errback=self.surface_failed,
+                                     meta={"newscrawl_surface": "sitemap"})
+            else:
+                yield from self.article_requests([link], "sitemap")
+
+    def parse_rss(self, response: Response) -> Iterator[scrapy.Request]:
+        links = [link for link in discovery.parse_rss(response.body) if not self._older_than_since(link.date)]
+        yield from self.article_requests(links, "rss")
+
+    def listing_request(self, url: str, known_urls: Iterable[str] = ()) -> scrapy.Request:
+        return scrapy.Request(
+            url, self.parse_listing, errback=self.surface_failed,
+            meta={"newscrawl_surface": "listing", "newscrawl_listing": True,
+                  "newscrawl_listing_urls": list(known_urls)},
+        )
+
+    def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
+        if not isinstance(response, TextResponse):
+            return
+        listing = discovery.parse_listing(response.text, response.url, self.host)
+        fresh = [link for link in listing.articles if not self._older_than_since(link.date)]
+        yield from self.article_requests(fresh, "listing")
+        dated = [discovery.card_date_key(link.date) for link in listing.articles if link.date]
+        oldest = min((d for d in dated if d), default=None)
+        reached_since = self.args.since is not None and oldest is not None and oldest < self.args.since.isoformat()
+        if listing.next_page and not reached_since:
+            yield self.listing_request(listing.next_page, [link.url for link in listing.articles])
+        if not self.args.sections:
+            for url in listing.listings:
+                if urlsplit(url).path.startswith("/clinical/"):
+                    yield self.listing_request(url)
+
+    # -- articles --------------------------------------------------------------------------
+
+    def article_requests(self, links: Iterable[discovery.Link], source: str) -> Iterator[scrapy.Request]:
+        """Requests for on-site article links, canonicalised so variants collapse."""
+        stats = self.crawler.stats
+        for link in links:
+            if not discovery.is_article_url(link.url, self.host):
+                continue
+            url = canonicalize_url(link.url)
+            if url != link.url:
+                stats.inc_value("newscrawl/discovery/variant_collapsed")
+            stats.inc_value(f"newscrawl/discovery/{source}")
+            meta: dict[str, Any] = {"newscrawl_surface": source}
+            if link.date:
+                meta["newscrawl_lastmod"] = link.date
+            yield scrapy.Request(url, self.parse_article, meta=meta, errback=self.article_failed)
+
+    def article_failed(self, failure: Any) -> None:
+        self.crawler.stats.inc_value("newscrawl/spider/article_failed")
+        logger.warning("Article request failed: %s: %s", failure.request.url, failure.value)
+
+    def parse_article(self, response: Response) -> Iterator[Any]:
+        stats = self.crawler.stats
+        if not isinstance(response, TextResponse) or not response.body:
+            stats.inc_value("newscrawl/spider/not_html")
+            logger.warning("Not an HTML page, skipped: %s", response.url)
+            return
+        if self.extract_enabled:
+            yield from self.extract_article(response)
+        yield from self.article_requests(
+            (discovery.Link(u) for u in discovery.page_links(response.text, response.url, self.host)),
+            "page",
+        )
+
+    def extract_article(self, response: TextResponse) -> Iterator[Article]:
+        """Hand the page to the page object; yield its item if the page is an article."""
+        stats = self.crawler.stats
+        headers = {k.decode("latin-1"): b",".join(v).decode("latin-1") for k, v in response.headers.items()}
+        try:
+            page = ArticlePage(response.url, response.body, headers=headers)
+            item = page.to_item()
+        except Exception:  # one bad page must never stop the crawl
+            stats.inc_value("newscrawl/spider/extract_error")
+            logger.exception("Extraction failed on %s", response.url)
+            return
+        page_type = item.get("pageType") or "other"
+        if page_type != "article":
+            stats.inc_value(f"newscrawl/spider/skipped/{page_type}")
+        else:
+            item["site"] = urlsplit(response.url).hostname
+            item["dateDownloaded"] = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+            item.setdefault("version", 1)
+            yield Article({k: v for k, v in item.items() if k in Article.fields})
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _on_site(self, url: str) -> bool:
+        return urlsplit(url).netloc.lower() == self.host
+
+    def _older_than_since(self, raw: str | None) -> bool:
+        """True when a surface's date says the entry predates ``since`` (unknown: keep)."""
+        if self.args.since is None or not raw:
+            return False
+        parsed = parse_date(raw)
+        return parsed is not None and parsed.value[:10] < self.args.since.isoformat()

@@ -1,0 +1,150 @@
+"""End to end: crawl the offline twin and compare the JSON Lines with the twin's truth.
+
+The twin is started inside the crawl on port 0 (``-a replica=N``), exactly as the README's
+offline command does; the crawl is a real ``scrapy crawl`` subprocess, its stats read from
+the ``NEWSCRAWL_STATS_FILE`` it writes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from collections import Counter
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from newscrawl.items import article_schema
+from newscrawl.replica import BOILERPLATE_PHRASES, truth_records
+
+ARTICLES = 2000
+TWO_TITLES = (
+    "Does Resection of an Intact Breast Primary Improve Survival in Metastatic Breast Cancer?",
+    "The Explanation Behind the Observation?",
+)
+
+
+def tokens(text: str) -> Counter[str]:
+    return Counter(re.findall(r"\w+", text.casefold()))
+
+
+def token_f1(predicted: str, expected: str) -> float:
+    got, want = tokens(predicted), tokens(expected)
+    overlap = sum((got & want).values())
+    if not overlap:
+        return 0.0
+    precision, recall = overlap / sum(got.values()), overlap / sum(want.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+def instant(value: str | None) -> Any:
+    """A comparable moment: aware datetime for timestamps, date for date-only values."""
+    if value is None:
+        return None
+    if len(value) == 10:
+        return date.fromisoformat(value)
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def path_of(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def run_crawl(tmp_path: Path, *spider_args: str, settings: tuple[str, ...] = ()) -> tuple[list[dict], dict]:
+    feed, stats_file = tmp_path / "out.jsonl", tmp_path / "stats.json"
+    command = [sys.executable, "-m", "scrapy", "crawl", "cancernetwork", "-O", str(feed),
+               "-s", "LOG_LEVEL=WARNING", "-s", f"NEWSCRAWL_STATS_FILE={stats_file}",
+               "-s", f"NEWSCRAWL_STATE_DIR={tmp_path / 'state'}"]
+    for arg in spider_args:
+        command += ["-a", arg]
+    for setting in settings:
+        command += ["-s", setting]
+    done = subprocess.run(command, cwd=Path(__file__).parents[2], capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = feed.read_text("utf-8").splitlines()
+    return [json.loads(line) for line in lines], json.loads(stats_file.read_text("utf-8"))
+
+
+@pytest.fixture(scope="module")
+def crawl(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[dict], dict]:
+    return run_crawl(tmp_path_factory.mktemp("crawl"), f"replica={ARTICLES}")
+
+
+@pytest.fixture(scope="module")
+def truth() -> list[dict]:
+    return list(truth_records(articles=ARTICLES, day=0, seed=0, base_url="http://twin"))
+
+
+def members(record: dict) -> dict[str, dict]:
+    """Every path under which a truth article may appear, with that member's own content."""
+    found = {path_of(record["canonicalUrl"]): record}
+    for variant in record["variants"]:
+        found[path_of(variant["url"])] = {**record, **{k: v for k, v in variant.items()
+                                                       if k in ("headline", "articleBody")}}
+    return found
+
+
+def test_every_line_is_valid_json_and_schema(crawl: tuple[list[dict], dict]) -> None:
+    items, _ = crawl
+    validator = Draft202012Validator(article_schema())
+    assert items
+    for item in items:
+        errors = [e.message for e in validator.iter_errors(item)]
+        assert not errors, (item["url"], errors)
+
+
+def test_every_unique_article_exactly_once_with_exact_fields(
+    crawl: tuple[list[dict], dict], truth: list[dict]
+) -> None:
+    items, _ = crawl
+    index: dict[str, tuple[int, dict]] = {}
+    for number, record in enumerate(truth):
+        for path, member in members(record).items():
+            index[path] = (number, member)
+    seen: Counter[int] = Counter()
+    problems = []
+    for item in items:
+        match = index.get(path_of(item["url"])) or index.get(path_of(item["canonicalUrl"]))
+        assert match is not None, f"output line for unknown article {item['url']}"
+        number, member = match
+        seen[number] += 1
+        if item["headline"] != member["headline"]:
+            problems.append(("headline", item["url"], item["headline"], member["headline"]))
+        for field in ("datePublished", "dateModified"):
+            if instant(item[field]) != instant(member[field]):
+                problems.append((field, item["url"], item[field], member[field]))
+        f1 = token_f1(item["articleBody"], member["articleBody"])
+        if f1 < 0.99:
+            problems.append(("articleBody F1", item["url"], round(f1, 4)))
+        leaked = [p for p in BOILERPLATE_PHRASES if p.casefold() in item["articleBody"].casefold()]
+        if leaked:
+            problems.append(("boilerplate", item["url"], leaked))
+    assert not problems, problems[:20]
+    duplicated = {truth[n]["canonicalUrl"]: c for n, c in seen.items() if c > 1}
+    missing = [truth[n]["canonicalUrl"] for n in range(len(truth)) if n not in seen]
+    assert not duplicated, list(duplicated.items())[:10]
+    assert not missing, (len(missing), missing[:10])
+
+
+def test_seed_two_title_case_yields_one_line(crawl: tuple[list[dict], dict]) -> None:
+    items, _ = crawl
+    assert sum(item["headline"] in TWO_TITLES for item in items) == 1
+
+
+def test_every_drop_is_counted_by_reason(crawl: tuple[list[dict], dict]) -> None:
+    items, stats = crawl
+    assert stats["item_scraped_count"] == len(items)
+    for reason in ("duplicate_body", "near_duplicate"):
+        assert stats.get(f"newscrawl/duplicates/{reason}", 0) > 0, reason
+    dropped = sum(v for k, v in stats.items() if k.startswith("item_dropped_reasons_count/"))
+    assert dropped == stats.get("item_dropped_count", 0)
+    assert any(k.startswith("newscrawl/spider/skipped/") for k in stats), "non-article pages"
+    assert stats.get("newscrawl/spider/extract_error", 0) == 0
