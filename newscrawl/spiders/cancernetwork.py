@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy import signals
 from scrapy.http import Response, TextResponse
+from scrapy.utils.defer import maybe_deferred_to_future
 
 from newscrawl.extract import discovery
 from newscrawl.extract.dates import parse_date
@@ -168,7 +169,7 @@ class CancerNetworkSpider(scrapy.Spider):
 
     async def spider_closed(self, spider: scrapy.Spider) -> None:
         if self.replica is not None:
-            await self.replica.stop()
+            await maybe_deferred_to_future(self.replica.stop())
             self.replica = None
 
     # -- start -----------------------------------------------------------------------------

@@ -1,0 +1,365 @@
+"""Text-level boilerplate cleaning and a per-site repeated-block learner (pure: no Scrapy, no I/O).
+
+Two complementary tools that run on an extracted ``articleBody``:
+
+* :func:`clean_body` removes lines that are boilerplate on *any* site (promo lines such as
+  "READ MORE: ...", "Advertisement", "Site Logo", section labels such as "More News", share,
+  newsletter and cookie boxes, copyright footers, bare dates/timestamps/URLs, a teaser title
+  shown twice, a leading repeat of the headline) and normalises whitespace. Every rule matches
+  a *whole line* with a short, specific pattern, so prose that merely mentions "advertisement"
+  or "newsletter" is kept: precision of the rules matters as much as their recall.
+* :class:`RepeatedBlockLearner` learns the blocks *one site* repeats on many of its pages
+  (sidebar items, teaser rails, standard promos) during one crawl and removes them from later
+  pages of that site.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import xxhash
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["Cleaned", "RepeatedBlockLearner", "clean_body", "clean_body_report", "split_paragraphs"]
+
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_WEEKDAY = r"(?:(?:mon|tue|tues|wed|thu|thurs|fri|sat|sun)[a-z]*,?\s+)?"
+_TIME = r"(?:,?\s*(?:at\s+)?\d{1,2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{2,4}T?)?)?"
+
+#: (reason, pattern) pairs; each pattern must match the WHOLE line (after whitespace folding).
+_LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (reason, re.compile(pattern, re.IGNORECASE))
+    for reason, pattern in (
+        ("advertisement", r"(?:advertisement|advertisements|advert|ad|sponsored|"
+                          r"(?:story|article) continues below(?: (?:this )?advertisement)?|"
+                          r"continue reading (?:the main story|below)|"
+                          r"(?:scroll|continue) (?:down )?to continue(?: reading)?)"),
+        ("logo", r"(?:[\w&' .-]{0,40}\s)?logo"),
+        ("section_label", r"(?:more news|latest news|top news|breaking news|related content|"
+                          r"related(?: articles?| stories| posts| news| coverage| reading| links)?|"
+                          r"more (?:stories|articles|news|on this story|to explore|from [\w .&'-]{1,40})|"
+                          r"recommended(?: for you| stories| articles| reading)?|"
+                          r"(?:you )?(?:may|might) also (?:like|be interested in)|"
+                          r"(?:most|more) (?:popular|read|viewed|shared)|trending(?: now| stories)?|"
+                          r"top stories|read next|up next|editor'?s picks|don'?t miss|"
+                          r"in case you missed it|also (?:read|see)|tags?|topics?)(?:[:.]|\.\.\.|…)?"),
+        ("promo", r"(?:read more|read also|also read|see also|related|recommended|more|"
+                  r"also on [\w.-]+|watch|listen|click here)\s*(?::|\||»|›|>|-|–|—)\s*.{1,200}"),
+        ("promo", r"(?:read more|click here to read more|continue reading|read the full "
+                  r"(?:story|article)|read full (?:story|article))\W{0,3}"),
+        ("share", r"(?:(?:share|tweet|email|e-mail|print|pin|copy(?: the)? link|comments?|"
+                  r"facebook|twitter|x|linkedin|whatsapp|reddit|pinterest|flipboard|messenger|"
+                  r"telegram)(?:\s*[|/,·•]?\s*)){1,12}"),
+        ("share", r"(?:share|like) this (?:article|story|post|page|video)\W{0,3}(?:share it with "
+                  r"(?:a|your) friends?\W{0,3})?"),
+        ("share", r"share (?:this )?(?:on|via) \w+\W{0,3}|follow us on [\w ,&]{1,60}\W{0,3}"),
+        ("newsletter", r".{0,160}\b(?:sign up|subscribe|register)\b.{0,120}\bnewsletters?\b.{0,120}"),
+        ("newsletter", r".{0,160}\bnewsletters?\b.{0,120}\b(?:sign up|subscribe)\b.{0,120}"),
+        ("newsletter", r".{0,160}\b(?:delivered|straight|direct(?:ly)?) to your inbox\b.{0,80}"),
+        ("newsletter", r"[\w'&. -]{0,40}\bnewsletters?|(?:sign up|subscribe)(?: now| today| here)?"
+                       r"\W{0,3}"),
+        ("cookies", r".{0,200}\b(?:we|this (?:site|website)) uses? cookies\b.{0,300}"),
+        ("cookies", r"(?:accept|reject|manage)(?: all)? cookies|cookie (?:settings|policy|preferences)"),
+        ("copyright", r"(?:©|\(c\)|copyright\b)(?=.*(?:\b(?:19|20)\d{2}\b|rights reserved)).{0,200}"),
+        ("copyright", r".{0,120}\ball rights reserved\b.{0,80}"),
+        ("date_line", _WEEKDAY + _MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}" + _TIME),
+        ("date_line", _WEEKDAY + r"\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+\d{4}" + _TIME),
+        ("date_line", r"(?:updated|published|posted|last updated|first published)(?: on| at)?:?\s+"
+                      r"(?:\d|" + _MONTH + r"|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b)"
+                      r"[\w ,:./+()-]{0,45}"),
+        ("date_line", r"\d{4}-\d{2}-\d{2}(?:[t ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?)?"),
+        ("table_rule", r"[|:\-\s]*-{3,}[|:\-\s]*"),
+        ("audio", r"(?:listen to (?:this|the) (?:article|story|episode|podcast)|"
+                  r"(?:press play to )?listen(?: now)?|audio version|play audio)"
+                  r"(?:\s*[(:|·-]?\s*\d{1,3}(?::\d{2})?\s*(?:min(?:utes?)?|mins)?\)?(?: read)?)?\W{0,3}"),
+        ("url_line", r"(?:https?://|www\.)\S+\.(?:jpe?g|png|gif|webp|svg|avif)(?:\?\S*)?"),
+    )
+)
+_PARA_SPLIT_RE = re.compile(r"\n[ \t\r\f\v\u00a0]*\n")
+_KEY_RE = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def _fold(line: str) -> str:
+    """Whitespace-folded line (NBSP and friends become plain spaces)."""
+    return " ".join(line.split())
+
+
+def _key(text: str) -> str:
+    """Comparison key: case, punctuation and spacing ignored."""
+    return _KEY_RE.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+
+
+_BYLINE_RE = re.compile(
+    r"(?i:by|written by|words by|reported by)\s+[A-Z][\w.'’-]*(?:[ ,]+(?:and\s+|&\s+)?[A-Z][\w.'’-]*){0,15}",
+)
+_TABLE_ROW_RE = re.compile(r"\|(.+)\|")
+
+
+def _table_row(line: str) -> str:
+    """A Markdown-style table row ("| a | b |") as its cells separated by single spaces."""
+    match = _TABLE_ROW_RE.fullmatch(line)
+    if not match:
+        return line
+    return " ".join(cell.strip() for cell in match.group(1).split("|") if cell.strip())
+
+
+def _rule(line: str) -> str | None:
+    """The reason ``line`` is boilerplate, or None to keep it."""
+    if len(line) > 400:
+        return None
+    for reason, pattern in _LINE_RULES:
+        if pattern.fullmatch(line):
+            return reason
+    return None
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Paragraphs of ``text`` (separated by a blank line), whitespace-folded, empties dropped."""
+    out = []
+    for para in _PARA_SPLIT_RE.split(text or ""):
+        lines = [_fold(line) for line in para.splitlines()]
+        joined = "\n".join(line for line in lines if line)
+        if joined:
+            out.append(joined)
+    return out
+
+
+@dataclass
+class Cleaned:
+    """Result of :func:`clean_body_report`: the text and how many lines each rule removed."""
+
+    text: str
+    removed: Counter[str] = field(default_factory=Counter)
+
+
+def _clean_once(text: str, headline_key: str, removed: Counter[str]) -> str:
+    paragraphs: list[list[str]] = []
+    previous_key = ""
+    for para in split_paragraphs(text):
+        lines: list[str] = []
+        for line in para.split("\n"):
+            reason = _rule(line)
+            if reason is None:
+                line = _table_row(line)
+            if reason:
+                removed[reason] += 1
+                continue
+            key = _key(line)
+            if key and key == previous_key:
+                # Display doubling: a teaser title shown twice (image alt, then heading) or a
+                # pull quote repeating the paragraph just above it. The text appears once.
+                removed["doubled_line"] += 1
+                continue
+            previous_key = key or previous_key
+            lines.append(line)
+        if lines:
+            paragraphs.append(lines)
+    for lines in paragraphs[:2]:  # a byline leading the body ("By Jane Doe, MD, and ...")
+        if lines and _BYLINE_RE.fullmatch(lines[0]):
+            removed["byline"] += 1
+            lines.pop(0)
+    paragraphs = [lines for lines in paragraphs if lines]
+    if headline_key:
+        while paragraphs and _key(paragraphs[0][0]) == headline_key:
+            removed["headline"] += 1
+            paragraphs[0].pop(0)
+            if not paragraphs[0]:
+                paragraphs.pop(0)
+    return "\n\n".join("\n".join(lines) for lines in paragraphs)
+
+
+def clean_body_report(text: str, *, headline: str | None = None) -> Cleaned:
+    """:func:`clean_body` plus a count of removed lines per rule (for crawl stats)."""
+    removed: Counter[str] = Counter()
+    headline_key = _key(headline) if headline else ""
+    current = text or ""
+    for _ in range(5):  # removing a line can expose a new doubled line: run to a fixpoint
+        cleaned = _clean_once(current, headline_key, removed)
+        if cleaned == current:
+            break
+        current = cleaned
+    return Cleaned(current, removed)
+
+
+def clean_body(text: str, *, headline: str | None = None) -> str:
+    """``text`` without generic boilerplate lines; paragraphs separated by ``"\\n\\n"``.
+
+    Idempotent: ``clean_body(clean_body(t)) == clean_body(t)``.
+    """
+    return clean_body_report(text, headline=headline).text
+
+
+# -- Repeated blocks ----------------------------------------------------------------------------
+
+_REFERENCE_RE = re.compile(
+    r"^\s*(?:\[?\d{1,3}[.)\]]\s+\S|.*\bdoi\b|.*\b(?:19|20)\d{2};\s*\d+|.*\bet al\b)", re.IGNORECASE)
+
+
+@dataclass
+class _SiteTable:
+    # block hash -> [article-key hashes seen with it at a body edge (capped), pages at an edge,
+    #                pages in the middle]
+    seen: dict[int, list] = field(default_factory=dict)
+    learned: set[int] = field(default_factory=set)
+
+
+class RepeatedBlockLearner:
+    """Learns the blocks one site repeats at the edges of many of its pages during one crawl.
+
+    A line (compared case-, punctuation- and space-insensitively) becomes boilerplate for a
+    site once it has been seen in ``min_pages`` distinct articles of that site at a body edge
+    (the first ``head`` or last ``tail`` paragraphs once blocks already learned are peeled off
+    both ends: where leaked sidebars, promos and "listen to this article" widgets sit) and at
+    least ``edge_share`` of the pages carrying it had it there. The edge rule is what keeps real content: measured on the twin, legitimately
+    repeated subheadings ("Safety", "Efficacy Findings") and stock sentences ("Additional
+    follow-up is planned ...") recur in 20-50% of articles but almost never at an edge, while
+    template blocks sit at an edge on every page. Counting continues after a block is learned,
+    and a block whose edge share falls below the bar is unlearned again.
+    Protected and never learned: lines longer than ``max_chars`` and reference-like lines
+    (numbered citations, DOIs, "et al") which articles about one study legitimately share.
+    Removal never empties an article: if learned blocks would remove more than ``max_share``
+    of an article's lines, the article is left as it is.
+
+    Limitation (one crawl, streaming export): a block is learned only when its
+    ``min_pages``-th article arrives, so the first ``min_pages - 1`` articles containing it are
+    exported with it. :meth:`export_state` / :meth:`load_state` let a later crawl start with
+    the blocks learned before.
+
+    Memory is bounded: only 64-bit hashes and counters are stored, at most ``min_pages``
+    article hashes per block and at most ``max_blocks`` blocks per site (when full, blocks
+    seen on one article only are evicted first).
+    """
+
+    def __init__(self, *, min_pages: int = 5, max_chars: int = 200, max_blocks: int = 100_000,
+                 max_share: float = 0.5, edge_share: float = 0.9, head: int = 1,
+                 tail: int = 1) -> None:
+        if min_pages < 2:
+            raise ValueError("min_pages must be at least 2")
+        if not 0 < edge_share <= 1:
+            raise ValueError("edge_share must be in (0, 1]")
+        self.min_pages = min_pages
+        self.max_chars = max_chars
+        self.max_blocks = max_blocks
+        self.max_share = max_share
+        self.edge_share = edge_share
+        self.head = head
+        self.tail = tail
+        self._sites: dict[str, _SiteTable] = {}
+
+    @staticmethod
+    def _hash(text: str) -> int:
+        return xxhash.xxh64_intdigest(text.encode("utf-8"))
+
+    def _learnable(self, para: str) -> bool:
+        return 0 < len(para) <= self.max_chars and not _REFERENCE_RE.match(para)
+
+    def _evict(self, table: _SiteTable) -> None:
+        singles = [h for h, entry in table.seen.items()
+                   if entry[1] + entry[2] < 2 and h not in table.learned]
+        for h in singles[: max(1, len(table.seen) // 4)]:
+            del table.seen[h]
+        while len(table.seen) >= self.max_blocks:  # still full: drop the oldest unlearned entries
+            victim = next((h for h in table.seen if h not in table.learned), None)
+            if victim is None:
+                break
+            del table.seen[victim]
+
+    def observe(self, site: str, article_key: str, paragraphs: Iterable[str]) -> int:
+        """Record the paragraphs of one article, in order; returns how many blocks were learned."""
+        table = self._sites.setdefault(site, _SiteTable())
+        article = self._hash(article_key)
+        hashed = [[self._hash(_key(line)) if self._learnable(line) else None
+                   for line in para.split("\n")] for para in paragraphs]
+        # Peel blocks already learned off both ends, so a rail of several leaked teasers is
+        # learned from the outside in while the edge zone itself stays narrow.
+        start, stop = 0, len(hashed)
+        while start < stop and all(h in table.learned for h in hashed[start]):
+            start += 1
+        while stop > start and all(h in table.learned for h in hashed[stop - 1]):
+            stop -= 1
+        positions: dict[int, bool] = {}  # block hash -> at an edge anywhere in this article
+        for index, lines in enumerate(hashed):
+            edge = index < start + self.head or index >= stop - self.tail
+            for h in lines:
+                if h is not None:
+                    positions[h] = positions.get(h, False) or edge
+        newly = 0
+        for h, edge in positions.items():
+            entry = table.seen.get(h)
+            if entry is None:
+                if len(table.seen) >= self.max_blocks:
+                    self._evict(table)
+                entry = table.seen[h] = [set(), 0, 0]
+            if edge:
+                if article in entry[0]:
+                    continue  # the same article again teaches nothing
+                if len(entry[0]) < self.min_pages:
+                    entry[0].add(article)
+                entry[1] += 1
+            else:
+                entry[2] += 1
+            pages = entry[1] + entry[2]
+            mostly_at_edge = entry[1] >= self.edge_share * pages
+            if h not in table.learned:
+                if mostly_at_edge and len(entry[0]) >= self.min_pages:
+                    table.learned.add(h)
+                    newly += 1
+            elif not mostly_at_edge and pages >= self.min_pages:
+                table.learned.discard(h)  # enough evidence that it is content after all
+        return newly
+
+    def is_learned(self, site: str, paragraph: str) -> bool:
+        table = self._sites.get(site)
+        return bool(table) and self._hash(_key(paragraph)) in table.learned
+
+    def strip(self, site: str, paragraphs: list[str]) -> tuple[list[str], int]:
+        """Paragraphs without the site's learned blocks, and how many were removed."""
+        table = self._sites.get(site)
+        if not table or not table.learned:
+            return paragraphs, 0
+        kept = [p for p in paragraphs if self._hash(_key(p)) not in table.learned]
+        removed = len(paragraphs) - len(kept)
+        if not kept or removed > self.max_share * len(paragraphs):
+            return paragraphs, 0
+        return kept, removed
+
+    def process(self, site: str, article_key: str, text: str) -> tuple[str, int, int]:
+        """Observe then strip one article body: ``(text, removed, newly_learned)``."""
+        paragraphs = split_paragraphs(text)
+        newly = self.observe(site, article_key, paragraphs)
+        table = self._sites[site]
+        if not table.learned:
+            return "\n\n".join(paragraphs), 0, newly
+        out: list[str] = []
+        removed = 0
+        total = sum(para.count("\n") + 1 for para in paragraphs)
+        for para in paragraphs:
+            lines = [ln for ln in para.split("\n") if self._hash(_key(ln)) not in table.learned]
+            removed += para.count("\n") + 1 - len(lines)
+            if lines:
+                out.append("\n".join(lines))
+        if not out or removed > self.max_share * total:
+            return "\n\n".join(paragraphs), 0, newly
+        return "\n\n".join(out), removed, newly
+
+    def learned_count(self, site: str | None = None) -> int:
+        if site is not None:
+            table = self._sites.get(site)
+            return len(table.learned) if table else 0
+        return sum(len(t.learned) for t in self._sites.values())
+
+    def export_state(self) -> dict[str, list[int]]:
+        """The learned blocks per site (hashes only), e.g. to persist between crawls."""
+        return {site: sorted(t.learned) for site, t in self._sites.items() if t.learned}
+
+    def load_state(self, state: dict[str, Iterable[int]]) -> None:
+        """Start with blocks learned earlier (see :meth:`export_state`)."""
+        for site, hashes in state.items():
+            self._sites.setdefault(site, _SiteTable()).learned.update(int(h) for h in hashes)

@@ -1,0 +1,449 @@
+"""``ArticlePage``: the page object that turns one fetched page into a raw Article item.
+
+web-poet style: one method per output field, ``to_item()`` assembles them. No Scrapy import, no
+I/O: it runs the same on a live response and on a saved file. The page is decoded and parsed
+once; JSON-LD, ``__NEXT_DATA__`` and meta tags are read once and shared by all fields.
+
+Precedence, field by field: JSON-LD > Next.js data > meta tags > visible page. Values are raw
+(dates are not normalised, the body may still hold boilerplate); later pipeline stages clean
+them. No method raises: a failing field logs a warning and yields its empty value.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from collections.abc import Callable, Mapping
+from functools import cached_property
+from typing import Any, TypeVar
+from urllib.parse import urljoin, urlsplit
+
+from newscrawl.extract import structured as sd
+from newscrawl.extract.text import clean_text, decode_html
+
+try:
+    from newscrawl.extract.body import Body, extract_body
+except ImportError:  # pragma: no cover - only while the body module is being written
+    from dataclasses import dataclass
+
+    extract_body = None  # type: ignore[assignment]
+
+    @dataclass(frozen=True)
+    class Body:  # type: ignore[no-redef]
+        """Stand-in identical to ``newscrawl.extract.body.Body``."""
+
+        text: str
+        method: str
+
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+PAGE_TYPES = ("article", "video", "podcast", "slideshow", "other")
+#: A body at least this long makes a page an article even without article markup.
+MIN_ARTICLE_BODY = 500
+#: Portable Text this long is an article body, not a teaser card's summary.
+MIN_PORTABLE_TEXT_ARTICLE = 200
+
+_PUBLISHED_META = (
+    "article:published_time", "og:article:published_time", "citation_publication_date", "citation_date",
+    "citation_online_date", "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.created", "dc.date.created",
+    "datepublished", "pubdate", "publishdate", "publish-date", "publish_date", "parsely-pub-date", "sailthru.date",
+)
+_MODIFIED_META = (
+    "article:modified_time", "og:article:modified_time", "og:updated_time", "datemodified", "dcterms.modified",
+    "dc.date.modified", "last-modified",
+)
+
+
+def _field(default: Callable[[], T]) -> Callable[[Callable[[ArticlePage], T]], Callable[[ArticlePage], T]]:
+    """Make a field method total: on any exception log it and return ``default()``."""
+
+    def decorate(method: Callable[[ArticlePage], T]) -> Callable[[ArticlePage], T]:
+        @functools.wraps(method)
+        def wrapper(self: ArticlePage) -> T:
+            try:
+                return method(self)
+            except Exception:  # noqa: BLE001 - one bad field must not lose the page
+                logger.warning("extracting %s failed on %s", method.__name__, self.url, exc_info=True)
+                return default()
+
+        return wrapper
+
+    return decorate
+
+
+def _header(headers: Mapping[str, Any] | None, name: str) -> str | None:
+    """Case-insensitive header value; accepts str/bytes values or lists of them (Scrapy Headers)."""
+    if not headers:
+        return None
+    for key, value in headers.items():
+        key = key.decode("latin-1") if isinstance(key, bytes) else str(key)
+        if key.lower() != name:
+            continue
+        if isinstance(value, (list, tuple)):
+            value = value[0] if value else None
+        if isinstance(value, bytes):
+            value = value.decode("latin-1")
+        return value if isinstance(value, str) else None
+    return None
+
+
+class ArticlePage:
+    """One fetched page; ``to_item()`` gives the raw Article fields (see docs/CONTRACTS.md)."""
+
+    def __init__(
+        self,
+        url: str,
+        body: bytes | str,
+        *,
+        encoding: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        self.url = url
+        self._raw = body if body is not None else b""
+        self._encoding = encoding
+        self._content_type = _header(headers, "content-type")
+
+    # -- shared, computed once --------------------------------------------------------------
+
+    @cached_property
+    def html(self) -> str:
+        """The page as text (see :func:`newscrawl.extract.text.decode_html`)."""
+        try:
+            return decode_html(self._raw, encoding=self._encoding, content_type=self._content_type)
+        except Exception:  # noqa: BLE001
+            logger.warning("decoding failed on %s", self.url, exc_info=True)
+            return self._raw.decode("utf-8", "replace") if isinstance(self._raw, bytes) else str(self._raw)
+
+    @cached_property
+    def tree(self) -> sd.HtmlElement:
+        return sd.parse_html(self.html)
+
+    @cached_property
+    def jsonld(self) -> sd.JsonLd:
+        try:
+            return sd.extract_jsonld(self.tree)
+        except Exception:  # noqa: BLE001
+            logger.warning("JSON-LD extraction failed on %s", self.url, exc_info=True)
+            return sd.JsonLd()
+
+    @cached_property
+    def nextjs(self) -> sd.NextData:
+        try:
+            return sd.extract_nextjs(self.tree)
+        except Exception:  # noqa: BLE001
+            logger.warning("__NEXT_DATA__ extraction failed on %s", self.url, exc_info=True)
+            return sd.NextData()
+
+    @cached_property
+    def meta(self) -> sd.Meta:
+        try:
+            return sd.extract_meta(self.tree)
+        except Exception:  # noqa: BLE001
+            logger.warning("meta extraction failed on %s", self.url, exc_info=True)
+            return sd.Meta()
+
+    @cached_property
+    def host(self) -> str:
+        try:
+            return urlsplit(self.url).hostname or ""
+        except ValueError:
+            return ""
+
+    @cached_property
+    def site_names(self) -> list[str]:
+        return [n for n in (self.meta.first("og:site_name"), self.meta.first("application-name")) if n]
+
+    @cached_property
+    def h1(self) -> sd.HtmlElement | None:
+        try:
+            hints = [self.meta.first("og:title", "twitter:title"), self.meta.title, self.jsonld.headline]
+            return sd.find_h1(self.tree, hints)
+        except Exception:  # noqa: BLE001
+            logger.warning("h1 lookup failed on %s", self.url, exc_info=True)
+            return None
+
+    @cached_property
+    def _visible_dates(self) -> tuple[str | None, str | None]:
+        """``find_dates`` over the visible page; only called when no structured date exists."""
+        try:
+            from newscrawl.extract.dates import find_dates
+        except ImportError:
+            logger.debug("newscrawl.extract.dates not available")
+            return None, None
+        try:
+            return find_dates(self.html, self.url)
+        except Exception:  # noqa: BLE001
+            logger.warning("find_dates failed on %s", self.url, exc_info=True)
+            return None, None
+
+    @cached_property
+    def _body_result(self) -> Body | None:
+        return self.body()
+
+    def _ld(self, name: str) -> Any:
+        """A JSON-LD field of the main object; on a video/podcast/slideshow page whose main
+        object lacks it, the media object's value (e.g. a VideoObject's ``uploadDate``)."""
+        value = getattr(self.jsonld, name)
+        media = self.jsonld.media
+        if not value and media is not None and self.page_type() in ("video", "podcast", "slideshow"):
+            value = getattr(media, name)
+        return value
+
+    def _is_site_name(self, name: str) -> bool:
+        return sd.is_site_name(name, site_names=self.site_names, host=self.host)
+
+    def _absolute(self, link: str | None) -> str | None:
+        if not link:
+            return None
+        try:
+            return urljoin(self.url, link.strip())
+        except ValueError:
+            return None
+
+    # -- fields -----------------------------------------------------------------------------
+
+    @_field(lambda: None)
+    def canonical_url(self) -> str:
+        """``rel=canonical``, else ``og:url``, when on the same registrable domain; else the URL."""
+        return sd.resolve_canonical(self.url, [self.meta.canonical, self.meta.first("og:url")])
+
+    @_field(lambda: None)
+    def headline(self) -> str | None:
+        h1_text = sd.element_text(self.h1) if self.h1 is not None else None
+        candidates = [
+            self._ld("headline"),
+            self.nextjs.headline,
+            self.meta.first("og:title", "twitter:title"),
+            self.meta.first("citation_title", "dc.title"),
+            self.meta.title,
+            h1_text,
+        ]
+        cleaned = [
+            sd.strip_title_suffix(c, site_names=self.site_names, references=[h1_text], host=self.host)
+            for c in candidates
+            if c
+        ]
+        cleaned = [c for c in cleaned if c]
+        if not cleaned:
+            return None
+        best = cleaned[0]
+        if best.endswith(("...", "…")):  # JSON-LD headlines are often cut at 110 characters
+            stem = best.rstrip(".… ")
+            best = next((c for c in cleaned[1:] if c.startswith(stem) and len(c) > len(stem)), best)
+        return best
+
+    @_field(lambda: None)
+    def description(self) -> str | None:
+        return (
+            self._ld("description")
+            or self.nextjs.description
+            or self.meta.first("og:description", "description", "twitter:description", "dc.description")
+        )
+
+    @_field(list)
+    def authors(self) -> list[dict[str, str]]:
+        names = self._ld("authors") or self.nextjs.authors or self._meta_authors() or self._byline_authors()
+        return [{"name": n} for n in names]
+
+    def _meta_authors(self) -> list[str]:
+        names: list[str] = []
+        for value in self.meta.all("article:author", "author", "dc.creator", "parsely-author", "sailthru.author"):
+            if "://" not in value and not value.startswith("www."):
+                names.extend(sd.split_byline(value))
+        for value in self.meta.all("citation_author"):
+            names.extend(sd.split_byline(_citation_name(value)))
+        return sd.dedupe(n for n in names if not self._is_site_name(n))
+
+    def _byline_authors(self) -> list[str]:
+        return [n for n in sd.find_byline_authors(self.tree, self.h1) if not self._is_site_name(n)]
+
+    @cached_property
+    def _structured_published(self) -> str | None:
+        found = _first_date(self._ld("date_published"), self.nextjs.date_published, *self.meta.all(*_PUBLISHED_META))
+        return found or _first_date(sd.find_time_published(self.tree, self.h1))
+
+    @_field(lambda: None)
+    def date_published_raw(self) -> str | None:
+        """Structured dates first (JSON-LD, Next.js, meta, ``<time>`` by the headline); only
+        when none exists, the dates module's look at the visible page."""
+        return self._structured_published or self._visible_dates[0]
+
+    @_field(lambda: None)
+    def date_modified_raw(self) -> str | None:
+        structured = _first_date(self._ld("date_modified"), self.nextjs.date_modified, *self.meta.all(*_MODIFIED_META))
+        if structured or self._structured_published:
+            return structured
+        return self._visible_dates[1]
+
+    def structured_bodies(self) -> list[Body]:
+        """Body candidates from structured data, best-trusted first."""
+        out: list[Body] = []
+        if self.nextjs.body:
+            out.append(Body(self.nextjs.body, "nextjs-portable-text"))
+        if self.jsonld.article_body:
+            out.append(Body(self.jsonld.article_body, "jsonld"))
+        return out
+
+    @_field(lambda: None)
+    def body(self) -> Body | None:
+        """Structured candidates handed to :func:`newscrawl.extract.body.extract_body`, which
+        decides between them and a generic HTML extraction."""
+        candidates = self.structured_bodies()
+        if extract_body is None:
+            return candidates[0] if candidates else None
+        try:
+            return extract_body(self.tree, self.url, structured=candidates)
+        except Exception:  # noqa: BLE001
+            logger.warning("extract_body failed on %s", self.url, exc_info=True)
+            return candidates[0] if candidates else None
+
+    @_field(lambda: None)
+    def article_body(self) -> str | None:
+        return self._body_result.text if self._body_result is not None else None
+
+    @_field(lambda: None)
+    def body_method(self) -> str | None:
+        return self._body_result.method if self._body_result is not None else None
+
+    @cached_property
+    def _breadcrumbs(self) -> list[dict[str, str | None]]:
+        crumbs = self.jsonld.breadcrumbs or sd.find_html_breadcrumbs(self.tree)
+        return [{"name": c["name"], "url": self._absolute(c.get("url"))} for c in crumbs]
+
+    @_field(list)
+    def breadcrumbs(self) -> list[dict[str, str | None]]:
+        """JSON-LD BreadcrumbList, else microdata / ``aria-label=breadcrumb`` markup; URLs absolute."""
+        return [dict(c) for c in self._breadcrumbs]
+
+    @_field(lambda: None)
+    def section(self) -> str | None:
+        """articleSection, else ``article:section``, else the last breadcrumb before the article."""
+        found = self.jsonld.section or self.meta.first("article:section")
+        if found:
+            return found
+        crumbs = self.breadcrumbs()
+        if crumbs:
+            last = crumbs[-1]
+            headline = (self.headline() or "").casefold()
+            here = {self.url.rstrip("/"), self.canonical_url().rstrip("/")}
+            if (last["url"] or "").rstrip("/") in here or last["name"].casefold() == headline or len(last["name"]) > 80:
+                crumbs = crumbs[:-1]
+        if crumbs and not (len(crumbs) == 1 and crumbs[0]["name"].casefold() in {"home", "homepage", "start"}):
+            return crumbs[-1]["name"]
+        return None
+
+    @_field(list)
+    def keywords(self) -> list[str]:
+        return (
+            self.jsonld.keywords
+            or sd.dedupe(clean_text(t) for t in self.meta.all("article:tag") if clean_text(t))
+            or sd.split_keywords(self.meta.all("news_keywords", "keywords"))
+        )
+
+    @_field(lambda: None)
+    def in_language(self) -> str | None:
+        lang = (
+            self.jsonld.in_language
+            or self.meta.lang
+            or self.meta.first("og:locale", "content-language", "dc.language", "citation_language")
+        )
+        return lang.replace("_", "-") if lang else None
+
+    @_field(lambda: None)
+    def main_image(self) -> dict[str, str] | None:
+        link = self._ld("image") or self.meta.first(
+            "og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src"
+        )
+        absolute = self._absolute(link)
+        return {"url": absolute} if absolute else None
+
+    @_field(lambda: "other")
+    def page_type(self) -> str:
+        """article / video / podcast / slideshow / other, from JSON-LD types, ``og:type`` and,
+        failing those, whether the page has a substantial body.
+
+        A media type that WebPage.mainEntity names wins; then a JSON-LD article object; then
+        ``og:type`` (an article page may embed a VideoObject); then media types anywhere in
+        JSON-LD; then Portable Text longer than a teaser summary, or a long body, makes an article.
+        """
+        media = _media_type(self.jsonld.main_entity_types)
+        if media:
+            return media
+        if self.jsonld.has_article:
+            return "article"
+        og_type = (self.meta.first("og:type") or "").lower()
+        if og_type.startswith("video"):
+            return "video"
+        if og_type.startswith(("music", "podcast", "audio")):
+            return "podcast"
+        if og_type in ("article", "newsarticle", "blog", "blogposting"):
+            return "article"
+        media = _media_type(self.jsonld.types)
+        if media:
+            return media
+        if self.nextjs.body and len(self.nextjs.body) >= MIN_PORTABLE_TEXT_ARTICLE:
+            return "article"
+        body = self._body_result
+        if body is not None and len(body.text) >= MIN_ARTICLE_BODY:
+            return "article"
+        return "other"
+
+    def to_item(self) -> dict[str, Any]:
+        """The raw item; keys as in docs/CONTRACTS.md (``pageType`` is internal)."""
+        return {
+            "url": self.url,
+            "canonicalUrl": self.canonical_url() or self.url,
+            "headline": self.headline(),
+            "description": self.description(),
+            "authors": self.authors(),
+            "datePublishedRaw": self.date_published_raw(),
+            "dateModifiedRaw": self.date_modified_raw(),
+            "articleBody": self.article_body(),
+            "bodyMethod": self.body_method(),
+            "section": self.section(),
+            "breadcrumbs": self.breadcrumbs(),
+            "keywords": self.keywords(),
+            "inLanguage": self.in_language(),
+            "mainImage": self.main_image(),
+            "pageType": self.page_type(),
+        }
+
+
+def _media_type(types: Any) -> str | None:
+    types = set(types)
+    if types & sd.VIDEO_TYPES:
+        return "video"
+    if types & sd.PODCAST_TYPES:
+        return "podcast"
+    if types & sd.GALLERY_TYPES:
+        return "slideshow"
+    return None
+
+
+_PLACEHOLDER_YEAR_RE = re.compile(r"^\s*(\d{4})-")
+
+
+def _first_date(*values: str | None) -> str | None:
+    """First non-empty date string, skipping placeholders such as "0001-01-01T00:00:00Z"."""
+    for value in values:
+        if not value:
+            continue
+        m = _PLACEHOLDER_YEAR_RE.match(value)
+        if m and int(m[1]) < 1900:
+            continue
+        return value
+    return None
+
+
+def _citation_name(value: str) -> str:
+    """``citation_author`` is often "Family, Given": turn it into "Given Family"."""
+    family, sep, given = value.partition(",")
+    if sep and given.strip() and "," not in given and not all(
+        sd.is_degree(t) for t in given.split()
+    ):
+        return f"{given.strip()} {family.strip()}"
+    return value
