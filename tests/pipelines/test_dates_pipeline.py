@@ -196,5 +196,5 @@ def test_bad_settings_are_clear_errors(settings: dict[str, Any], message: str) -
 
 def test_defaults() -> None:
     pipeline, _ = build()
-    assert pipeline.timezone_name == "America/New_York"
-    assert pipeline.future_tolerance.total_seconds() == 86400
+    assert pipeline.normalizer.timezone_name == "America/New_York"
+    assert pipeline.normalizer.future_tolerance.total_seconds() == 86400
