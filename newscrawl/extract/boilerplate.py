@@ -198,6 +198,9 @@ def clean_body(text: str, *, headline: str | None = None) -> str:
 
 # -- Repeated blocks ----------------------------------------------------------------------------
 
+#: A full sentence (eight words or more, ending like one): prose, which articles on one
+#: subject legitimately share (ledes, disclosures), never a widget or promo label.
+_SENTENCE_RE = re.compile(r"(?:\S+\s+){7,}\S*[.!?][”\"’')]*")
 _REFERENCE_RE = re.compile(
     r"^\s*(?:\[?\d{1,3}[.)\]]\s+\S|.*\bdoi\b|.*\b(?:19|20)\d{2};\s*\d+|.*\bet al\b)", re.IGNORECASE)
 
@@ -208,6 +211,7 @@ class _SiteTable:
     #                pages in the middle]
     seen: dict[int, list] = field(default_factory=dict)
     learned: set[int] = field(default_factory=set)
+    pages: int = 0  # articles observed
 
 
 class RepeatedBlockLearner:
@@ -222,8 +226,12 @@ class RepeatedBlockLearner:
     follow-up is planned ...") recur in 20-50% of articles but almost never at an edge, while
     template blocks sit at an edge on every page. Counting continues after a block is learned,
     and a block whose edge share falls below the bar is unlearned again.
-    Protected and never learned: lines longer than ``max_chars`` and reference-like lines
-    (numbered citations, DOIs, "et al") which articles about one study legitimately share.
+    A block must also sit on at least ``min_share`` of the site's pages seen so far: template
+    furniture is on most pages of a template, while a journal section's "Introduction" heading
+    (measured: 1% of the twin's pages, always first) is not.
+    Protected and never learned: lines longer than ``max_chars``, full sentences (eight words or
+    more ending in a full stop: shared ledes and disclosure statements are content) and
+    reference-like lines (numbered citations, DOIs, "et al").
     Removal never empties an article: if learned blocks would remove more than ``max_share``
     of an article's lines, the article is left as it is.
 
@@ -237,9 +245,9 @@ class RepeatedBlockLearner:
     seen on one article only are evicted first).
     """
 
-    def __init__(self, *, min_pages: int = 5, max_chars: int = 200, max_blocks: int = 100_000,
-                 max_share: float = 0.5, edge_share: float = 0.9, head: int = 1,
-                 tail: int = 1) -> None:
+    def __init__(self, *, min_pages: int = 5, max_chars: int = 120, max_blocks: int = 100_000,
+                 max_share: float = 0.5, edge_share: float = 0.9, min_share: float = 0.05,
+                 head: int = 1, tail: int = 1) -> None:
         if min_pages < 2:
             raise ValueError("min_pages must be at least 2")
         if not 0 < edge_share <= 1:
@@ -249,6 +257,7 @@ class RepeatedBlockLearner:
         self.max_blocks = max_blocks
         self.max_share = max_share
         self.edge_share = edge_share
+        self.min_share = min_share
         self.head = head
         self.tail = tail
         self._sites: dict[str, _SiteTable] = {}
@@ -258,7 +267,8 @@ class RepeatedBlockLearner:
         return xxhash.xxh64_intdigest(text.encode("utf-8"))
 
     def _learnable(self, para: str) -> bool:
-        return 0 < len(para) <= self.max_chars and not _REFERENCE_RE.match(para)
+        return (0 < len(para) <= self.max_chars and not _REFERENCE_RE.match(para)
+                and not _SENTENCE_RE.fullmatch(para))
 
     def _evict(self, table: _SiteTable) -> None:
         singles = [h for h, entry in table.seen.items()
@@ -274,6 +284,7 @@ class RepeatedBlockLearner:
     def observe(self, site: str, article_key: str, paragraphs: Iterable[str]) -> int:
         """Record the paragraphs of one article, in order; returns how many blocks were learned."""
         table = self._sites.setdefault(site, _SiteTable())
+        table.pages += 1
         article = self._hash(article_key)
         hashed = [[self._hash(_key(line)) if self._learnable(line) else None
                    for line in para.split("\n")] for para in paragraphs]
@@ -308,7 +319,8 @@ class RepeatedBlockLearner:
             pages = entry[1] + entry[2]
             mostly_at_edge = entry[1] >= self.edge_share * pages
             if h not in table.learned:
-                if mostly_at_edge and len(entry[0]) >= self.min_pages:
+                if (mostly_at_edge and len(entry[0]) >= self.min_pages
+                        and entry[1] >= self.min_share * table.pages):
                     table.learned.add(h)
                     newly += 1
             elif not mostly_at_edge and pages >= self.min_pages:

@@ -59,9 +59,11 @@ class BoilerplatePipeline:
         if settings.getbool("NEWSCRAWL_BOILERPLATE_LEARN", True):
             learner = RepeatedBlockLearner(
                 min_pages=settings.getint("NEWSCRAWL_BOILERPLATE_REPEAT_MIN_PAGES", 5),
-                max_chars=settings.getint("NEWSCRAWL_BOILERPLATE_REPEAT_MAX_CHARS", 200),
+                max_chars=settings.getint("NEWSCRAWL_BOILERPLATE_REPEAT_MAX_CHARS", 120),
                 max_blocks=settings.getint("NEWSCRAWL_BOILERPLATE_REPEAT_MAX_BLOCKS", 100_000),
                 max_share=settings.getfloat("NEWSCRAWL_BOILERPLATE_REPEAT_MAX_SHARE", 0.5),
+                min_share=settings.getfloat("NEWSCRAWL_BOILERPLATE_REPEAT_MIN_SHARE", 0.05),
+                edge_share=settings.getfloat("NEWSCRAWL_BOILERPLATE_REPEAT_EDGE_SHARE", 0.9),
             )
         pipeline = cls(crawler.stats, learner)
         pipeline.crawler = crawler

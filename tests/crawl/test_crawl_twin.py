@@ -24,6 +24,7 @@ from newscrawl.items import article_schema
 from newscrawl.replica import BOILERPLATE_PHRASES, truth_records
 
 ARTICLES = 2000
+OWN_FIELDS = ("headline", "articleBody", "authors", "datePublished", "dateModified")
 TWO_TITLES = (
     "Does Resection of an Intact Breast Primary Improve Survival in Metastatic Breast Cancer?",
     "The Explanation Behind the Observation?",
@@ -84,11 +85,21 @@ def truth() -> list[dict]:
 
 
 def members(record: dict) -> dict[str, dict]:
-    """Every path under which a truth article may appear, with that member's own content."""
-    found = {path_of(record["canonicalUrl"]): record}
+    """Every path under which a truth article may appear, with that member's own content.
+
+    A copy (same body or near-copy) carries its own headline, body, authors and dates; a URL
+    variant (tracking, slash, case, AMP, print) shows the content of the page it is a variant
+    ``of`` (the record itself unless it names a copy).
+    """
+    own = {path_of(record["canonicalUrl"]): record}
     for variant in record["variants"]:
-        found[path_of(variant["url"])] = {**record, **{k: v for k, v in variant.items()
-                                                       if k in ("headline", "articleBody")}}
+        if "of" not in variant and any(k in variant for k in OWN_FIELDS):
+            own[path_of(variant["url"])] = {**record, **{k: variant[k] for k in OWN_FIELDS if k in variant}}
+    found = dict(own)
+    for variant in record["variants"]:
+        path = path_of(variant["url"])
+        if path not in found:
+            found[path] = own.get(path_of(variant.get("of", record["canonicalUrl"])), record)
     return found
 
 

@@ -186,3 +186,15 @@ def test_learner_unlearns_a_block_that_turns_out_to_sit_mid_body() -> None:
     for n in range(2, 6):
         learner.process("s", f"mid{n}", _edge_article(n, "Stock closing sentence.", "End."))
     assert not learner.is_learned("s", "Stock closing sentence.")
+
+
+def test_learner_keeps_rare_section_headings_and_shared_sentences() -> None:
+    """Content that recurs at edges: a journal's "Introduction" heading on few of the site's
+    pages, and a lede/disclosure sentence shared by articles on one subject."""
+    learner = RepeatedBlockLearner(min_pages=3, min_share=0.05)
+    disclosure = "Disclosures: The authors have no significant financial interest in any product."
+    for n in range(200):
+        opening = "Introduction" if n % 50 == 0 else f"Lede {n}."
+        learner.process("s", f"a{n}", f"{opening}\n\nOwn paragraph {n}.\n\n{disclosure}")
+    assert not learner.is_learned("s", "Introduction")
+    assert not learner.is_learned("s", disclosure)

@@ -1,0 +1,121 @@
+"""Expected crawler output of the twin: one record per unique article (see docs/replica.md)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from datetime import date, datetime
+from pathlib import Path
+from typing import Iterator
+
+from . import prose
+from .model import MEDIA_ROLES, Article, Site
+from .render import Links
+
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+_WS = re.compile(r"[ \t\r\n\u00a0]+")
+
+
+def norm(text: str) -> str:
+    return _WS.sub(" ", text).strip()
+
+
+def iso_date(d: datetime | date | None) -> str | None:
+    if d is None:
+        return None
+    return d.isoformat()
+
+
+def article_body(a: Article) -> str:
+    """The body the crawler must produce for a: paragraphs joined by a blank line, no boilerplate."""
+    return "\n\n".join(norm(p) for p in prose.body_paragraphs(a.blocks))
+
+
+def url_variants(site: Site, links: Links, i: int, *, of: str | None = None) -> list[dict]:
+    """Other URLs of page i that the crawl surfaces link to (link form, AMP, print, redirect chain)."""
+    out = []
+    form = site.linkform(i)
+    if form != "plain":
+        out.append({"url": links.view(i, form), "kind": form})
+    out.append({"url": links.view(i, "amp"), "kind": "amp"})
+    out.append({"url": links.view(i, "print"), "kind": "print"})
+    if site.fault(i) == "redirect":
+        det = site.fault_detail(i, "redirect")
+        for n in range(1, det["hops"] + 1):
+            out.append({"url": f"{links.view(i)}?redirect={n}", "kind": "redirect"})
+    if of:
+        for v in out:
+            v["of"] = of
+    return out
+
+
+def is_unique_article(site: Site, i: int) -> bool:
+    role = site.role(i)
+    if role in MEDIA_ROLES or role in ("near", "same"):
+        return False
+    return not (role == "legacy" and i == 1)  # the seed's second title of the 2007 abstract
+
+
+def truth_record(site: Site, links: Links, i: int) -> dict:
+    a = site.article(i)
+    canonical = links.view(i)
+    variants = url_variants(site, links, i)
+    hard: list[str] = []
+    for d in site.dependents(i):
+        role = site.role(d)
+        c = site.article(d)
+        if role == "sibling":
+            hard.append(links.view(d))
+            continue
+        kind = "near-copy" if role == "near" else "same-body"
+        variants.append({"url": links.view(d), "kind": kind, "headline": norm(c.headline),
+                         "articleBody": article_body(c), "authors": [{"name": n} for n in c.authors],
+                         "datePublished": iso_date(c.published), "dateModified": iso_date(c.modified)})
+        variants.extend(url_variants(site, links, d, of=links.view(d)))
+    if site.role(i) == "sibling" and a.source is not None:
+        hard.append(links.view(a.source))
+    rec: dict = {
+        "canonicalUrl": canonical,
+        "headline": norm(a.headline),
+        "description": norm(a.description),
+        "authors": [{"name": n} for n in a.authors],
+        "datePublished": iso_date(a.published),
+        "dateModified": iso_date(a.modified),
+        "section": a.section,
+        "articleBody": article_body(a),
+        "template": a.template,
+        "variants": variants,
+    }
+    if hard:
+        rec["hardNegatives"] = hard
+    if site.faults:
+        fault = site.fault(i)
+        if fault:
+            rec["fault"] = fault
+            rec["faultDetail"] = site.fault_detail(i, fault)
+        rec["reachable"] = site.reachable(i)
+    return rec
+
+
+def truth_records(*, articles: int = 2000, day: int = 0, seed: int = 0, base_url: str = DEFAULT_BASE_URL,
+                  faults: object = None) -> Iterator[dict]:
+    """One expected output record per unique article of the twin, oldest first."""
+    site = Site(articles, day=day, seed=seed, faults=faults)  # type: ignore[arg-type]
+    links = Links(site, base_url)
+    for i in range(site.count):
+        if is_unique_article(site, i):
+            yield truth_record(site, links, i)
+
+
+def write_truth(path: str | os.PathLike[str], **kwargs: object) -> int:
+    """Write truth_records(**kwargs) as JSON Lines (atomically); returns the line count."""
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    n = 0
+    with open(tmp, "w", encoding="utf-8") as fh:
+        for rec in truth_records(**kwargs):  # type: ignore[arg-type]
+            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            n += 1
+    os.replace(tmp, path)
+    return n
