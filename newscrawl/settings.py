@@ -18,7 +18,7 @@ NEWSPIDER_MODULE = "newscrawl.spiders"
 USER_AGENT = "newscrawl/0.1 (+https://github.com/newscrawl/newscrawl; contact: newscrawl-ops@example.org)"
 ROBOTSTXT_OBEY = True
 DOWNLOAD_DELAY = 1.0
-RANDOMIZE_DOWNLOAD_DELAY = True
+DOWNLOAD_DELAY_JITTER = 0.5
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
@@ -36,6 +36,8 @@ REDIRECT_MAX_TIMES = 5
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 LOG_LEVEL = "INFO"
+LOG_FORMATTER = "newscrawl.logformatter.NewscrawlLogFormatter"
+DEFAULT_DROPITEM_LOG_LEVEL = "INFO"  # drops are expected (duplicates); each is counted by reason
 
 # -- Output -----------------------------------------------------------------------------------
 FEED_EXPORT_ENCODING = "utf-8"
@@ -67,3 +69,5 @@ EXTENSIONS = {
 NEWSCRAWL_STATS_FILE = ""
 #: Run extraction and pipelines (False: navigate only; used by the crawl benchmark).
 NEWSCRAWL_EXTRACT_ENABLED = True
+#: Worker processes for extraction ("auto": one per core beyond the first, at most 4; 0: inline).
+NEWSCRAWL_EXTRACT_WORKERS = "auto"

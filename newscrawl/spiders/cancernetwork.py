@@ -23,8 +23,8 @@ from scrapy.utils.defer import maybe_deferred_to_future
 
 from newscrawl.extract import discovery
 from newscrawl.extract.dates import parse_date
-from newscrawl.extract.page import ArticlePage
 from newscrawl.extract.urls import canonicalize_url
+from newscrawl.extraction_pool import ExtractionError, ExtractionPool
 from newscrawl.items import Article
 
 if TYPE_CHECKING:
@@ -144,12 +144,13 @@ class CancerNetworkSpider(scrapy.Spider):
         self.base_url = self.args.base_url
         self.host = urlsplit(self.base_url).netloc.lower()
         self.replica: Any = None
-        self.extract_enabled = True
+        self.extraction: ExtractionPool | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> CancerNetworkSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.extract_enabled = crawler.settings.getbool("NEWSCRAWL_EXTRACT_ENABLED", True)
+        if crawler.settings.getbool("NEWSCRAWL_EXTRACT_ENABLED", True):
+            spider.extraction = ExtractionPool.from_crawler(crawler)
         if spider.args.replica or is_loopback(spider.base_url):
             # The twin is ours and local: politeness would only slow the measurement.
             for name, value in (
@@ -281,38 +282,40 @@ class CancerNetworkSpider(scrapy.Spider):
         self.crawler.stats.inc_value("newscrawl/spider/article_failed")
         logger.warning("Article request failed: %s: %s", failure.request.url, failure.value)
 
-    def parse_article(self, response: Response) -> Iterator[Any]:
+    async def parse_article(self, response: Response) -> AsyncIterator[Any]:
         stats = self.crawler.stats
         if not isinstance(response, TextResponse) or not response.body:
             stats.inc_value("newscrawl/spider/not_html")
             logger.warning("Not an HTML page, skipped: %s", response.url)
             return
-        if self.extract_enabled:
-            yield from self.extract_article(response)
-        yield from self.article_requests(
+        for request in self.article_requests(
             (discovery.Link(u) for u in discovery.page_links(response.text, response.url, self.host)),
             "page",
-        )
+        ):
+            yield request
+        if self.extraction is not None:
+            item = await self.extract_article(response)
+            if item is not None:
+                yield item
 
-    def extract_article(self, response: TextResponse) -> Iterator[Article]:
-        """Hand the page to the page object; yield its item if the page is an article."""
+    async def extract_article(self, response: TextResponse) -> Article | None:
+        """Hand the page to the page object (in a worker process); an Article if it is one."""
         stats = self.crawler.stats
         headers = {k.decode("latin-1"): b",".join(v).decode("latin-1") for k, v in response.headers.items()}
         try:
-            page = ArticlePage(response.url, response.body, headers=headers)
-            item = page.to_item()
-        except Exception:  # one bad page must never stop the crawl
+            item = await self.extraction.extract(response.url, response.body, headers)
+        except ExtractionError as exc:  # one bad page must never stop the crawl
             stats.inc_value("newscrawl/spider/extract_error")
-            logger.exception("Extraction failed on %s", response.url)
-            return
+            logger.error("Extraction failed on %s: %s", response.url, exc)
+            return None
         page_type = item.get("pageType") or "other"
         if page_type != "article":
             stats.inc_value(f"newscrawl/spider/skipped/{page_type}")
-        else:
-            item["site"] = urlsplit(response.url).hostname
-            item["dateDownloaded"] = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-            item.setdefault("version", 1)
-            yield Article({k: v for k, v in item.items() if k in Article.fields})
+            return None
+        item["site"] = urlsplit(response.url).hostname
+        item["dateDownloaded"] = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        item.setdefault("version", 1)
+        return Article({k: v for k, v in item.items() if k in Article.fields})
 
     # -- helpers ---------------------------------------------------------------------------
 

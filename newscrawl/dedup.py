@@ -1,0 +1,491 @@
+"""Duplicate index: URL variants, same body, near-copies; first seen wins (pure, no Scrapy).
+
+An :class:`Entry` holds what identifies one kept article: its id, canonical URL,
+URL keys (scheme-less canonical URLs it was reached under), exact content
+fingerprint, MinHash signature and ``dateModified``. :class:`DuplicateIndex`
+answers :meth:`~DuplicateIndex.check` with a :class:`Verdict`:
+
+``new``        nothing matches: keep and index it.
+``same_url``   a URL key (or the id) matches an article kept in this run, or an
+               article from an earlier run whose content is unchanged: drop.
+``update``     a URL key matches an article from an *earlier run* whose body
+               (fingerprint) or ``dateModified`` changed: keep; the state layer
+               decides whether to export it again as a new version of that id.
+``same_body``  another URL, same normalised body (e.g. the seed's one abstract
+               under two titles): drop.
+``near_copy``  another URL, estimated Jaccard similarity of word 5-shingles
+               >= ``near_threshold`` (typo fix, an added sentence, another
+               byline): drop.
+
+Entries live in a :class:`DedupStore`. :class:`MemoryStore` is the default; a
+persistent store (e.g. SQLite, issue 5) implements the same small protocol, or
+the state is moved with :meth:`DuplicateIndex.export_state` /
+:meth:`DuplicateIndex.import_state`. Entries already in the store when the
+index is built, or imported, count as *earlier runs*; entries added through this
+index count as *this run*, which is how ``same_url`` and ``update`` are told apart.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+from newscrawl.extract.fingerprint import (
+    DEFAULT_NUM_PERM,
+    DEFAULT_SHINGLE_SIZE,
+    MinHashSignature,
+    body_fingerprints,
+)
+from newscrawl.extract.urls import url_key
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "DEFAULT_BANDS",
+    "DEFAULT_MIN_WORDS_EXACT",
+    "DEFAULT_MIN_WORDS_NEAR",
+    "DEFAULT_NEAR_THRESHOLD",
+    "DROP_REASONS",
+    "KINDS",
+    "DedupStore",
+    "DuplicateIndex",
+    "Entry",
+    "MemoryStore",
+    "Verdict",
+]
+
+KINDS = ("new", "same_url", "same_body", "near_copy", "update")
+#: Verdict kind -> DropItem reason / stats key.
+DROP_REASONS: Mapping[str, str] = {
+    "same_url": "duplicate_url",
+    "same_body": "duplicate_body",
+    "near_copy": "near_duplicate",
+}
+
+#: Estimated Jaccard similarity (word 5-shingles) at or above which two bodies
+#: are near-copies. Chosen from the twin's measured distributions: docs/dedup.md.
+DEFAULT_NEAR_THRESHOLD = 0.75
+#: LSH bands over the signature (rows per band = num_perm // bands).
+DEFAULT_BANDS = 24
+#: Bodies with fewer normalised words are not matched by body (too little
+#: evidence: "Watch the video." must not make every video a duplicate).
+DEFAULT_MIN_WORDS_EXACT = 8
+DEFAULT_MIN_WORDS_NEAR = 25
+
+STATE_FORMAT = "newscrawl-dedup/1"
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """Outcome of :meth:`DuplicateIndex.check`."""
+
+    kind: str  # one of KINDS
+    original_id: str | None = None  # the article matched (None for "new")
+    similarity: float | None = None  # estimated Jaccard for body matches (1.0 for same_body)
+    previous_run: bool = False  # the original comes from an earlier run
+
+    @property
+    def is_duplicate(self) -> bool:
+        return self.kind in DROP_REASONS
+
+    @property
+    def drop_reason(self) -> str | None:
+        """``duplicate_url`` / ``duplicate_body`` / ``near_duplicate``, or None when kept."""
+        return DROP_REASONS.get(self.kind)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What the index keeps per article (persisted by a store across runs)."""
+
+    id: str
+    canonical_url: str
+    url_keys: tuple[str, ...]
+    fingerprint: str
+    word_count: int
+    signature: MinHashSignature | None = None  # None when too short for near-dup matching
+    date_modified: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able form (signature as hex of little-endian uint32 values)."""
+        sig = self.signature
+        return {
+            "id": self.id,
+            "canonical_url": self.canonical_url,
+            "url_keys": list(self.url_keys),
+            "fingerprint": self.fingerprint,
+            "word_count": self.word_count,
+            "signature": sig.to_bytes().hex() if sig is not None else None,
+            "signature_size": sig.size if sig is not None else 0,
+            "date_modified": self.date_modified,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Entry:
+        """Inverse of :meth:`to_dict`; raises ``ValueError`` naming the bad field."""
+        if not isinstance(data, Mapping):
+            raise ValueError(f"dedup entry must be a mapping, not {type(data).__name__}")
+        try:
+            ident = data["id"]
+            canonical = data["canonical_url"]
+            keys = data["url_keys"]
+            fp = data["fingerprint"]
+            words = data.get("word_count", 0)
+            sig_hex = data.get("signature")
+            sig_size = data.get("signature_size", 0)
+            modified = data.get("date_modified")
+        except KeyError as exc:
+            raise ValueError(f"dedup entry lacks field {exc.args[0]!r}: {dict(data)!r:.200}") from None
+        for name, value in (("id", ident), ("canonical_url", canonical), ("fingerprint", fp)):
+            if not isinstance(value, str) or not value:
+                raise ValueError(f"dedup entry field {name!r} must be a non-empty string, got {value!r:.80}")
+        if not isinstance(keys, (list, tuple)) or not all(isinstance(k, str) for k in keys):
+            raise ValueError(f"dedup entry {ident}: url_keys must be a list of strings")
+        if not isinstance(words, int) or isinstance(words, bool) or words < 0:
+            raise ValueError(f"dedup entry {ident}: word_count must be a non-negative int")
+        if modified is not None and not isinstance(modified, str):
+            raise ValueError(f"dedup entry {ident}: date_modified must be a string or null")
+        signature = None
+        if sig_hex is not None:
+            try:
+                signature = MinHashSignature.from_bytes(bytes.fromhex(sig_hex), int(sig_size))
+            except (TypeError, ValueError) as exc:
+                raise ValueError(f"dedup entry {ident}: bad signature: {exc}") from None
+        return cls(ident, canonical, tuple(keys), fp, words, signature, modified)
+
+
+@runtime_checkable
+class DedupStore(Protocol):
+    """Where entries live. ``MemoryStore`` is the default; a SQLite store can implement this.
+
+    Lookups return article ids. ``add`` inserts or replaces the entry with the
+    same id (an update), indexing its URL keys, fingerprint and LSH band keys
+    (non-negative 63-bit ints, one per band). ``candidates`` may return stale or
+    repeated ids: the index re-checks every candidate against ``get``.
+    """
+
+    def lookup_url(self, key: str) -> str | None: ...
+
+    def lookup_fingerprint(self, fingerprint: str) -> str | None: ...
+
+    def candidates(self, band_keys: Sequence[int]) -> Iterable[str]: ...
+
+    def get(self, article_id: str) -> Entry | None: ...
+
+    def add(self, entry: Entry, band_keys: Sequence[int]) -> None: ...
+
+    def entries(self) -> Iterator[Entry]: ...
+
+    def __len__(self) -> int: ...
+
+
+class _BandTable:
+    """Compact LSH table: band key -> row numbers, in sorted numpy runs plus a small dict.
+
+    A dict entry per (article, band) costs ~100 bytes; 32 bands x 100k articles
+    would be ~320 MB. Here keys live in sorted ``uint64`` arrays (12 bytes per
+    key with the row), merged like a log-structured merge tree so each key is
+    re-sorted O(log n) times; lookups binary-search every run (a handful).
+    """
+
+    def __init__(self, flush_at: int = 8192) -> None:
+        self._flush_at = flush_at
+        self._pending: dict[int, list[int]] = {}
+        self._pending_count = 0
+        self._runs: list[tuple[np.ndarray, np.ndarray]] = []
+
+    def add(self, keys: Sequence[int], row: int) -> None:
+        pending = self._pending
+        for key in keys:
+            rows = pending.get(key)
+            if rows is None:
+                pending[key] = [row]
+            else:
+                rows.append(row)
+        self._pending_count += len(keys)
+        if self._pending_count >= self._flush_at:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self._pending:
+            return
+        keys = np.fromiter(
+            (k for k, rows in self._pending.items() for _ in rows), dtype=np.uint64, count=self._pending_count
+        )
+        rows = np.fromiter(
+            (r for rs in self._pending.values() for r in rs), dtype=np.int32, count=self._pending_count
+        )
+        self._pending.clear()
+        self._pending_count = 0
+        order = np.argsort(keys, kind="stable")
+        self._runs.append((keys[order], rows[order]))
+        # merge while the newest run is at least half the size of the one before
+        while len(self._runs) >= 2 and 2 * len(self._runs[-1][0]) >= len(self._runs[-2][0]):
+            (k2, r2), (k1, r1) = self._runs.pop(), self._runs.pop()
+            keys = np.concatenate((k1, k2))
+            rows = np.concatenate((r1, r2))
+            order = np.argsort(keys, kind="stable")
+            self._runs.append((keys[order], rows[order]))
+
+    def lookup(self, keys: Sequence[int]) -> Iterator[int]:
+        pending = self._pending
+        for key in keys:
+            rows = pending.get(key)
+            if rows:
+                yield from rows
+        if not self._runs or not keys:
+            return
+        query = np.asarray(keys, dtype=np.uint64)
+        for run_keys, run_rows in self._runs:
+            lo = np.searchsorted(run_keys, query, side="left")
+            hi = np.searchsorted(run_keys, query, side="right")
+            hit = hi > lo
+            if hit.any():
+                for a, b in zip(lo[hit].tolist(), hi[hit].tolist()):
+                    yield from run_rows[a:b].tolist()
+
+    def nbytes(self) -> int:
+        return sum(k.nbytes + r.nbytes for k, r in self._runs)
+
+
+class MemoryStore:
+    """In-memory :class:`DedupStore`: dicts from URL key and fingerprint to id, compact LSH table."""
+
+    def __init__(self, *, band_flush_at: int = 8192) -> None:
+        self._entries: dict[str, Entry] = {}
+        self._urls: dict[str, str] = {}
+        self._fingerprints: dict[str, str] = {}
+        self._ids: list[str] = []  # band table row number -> id (an update appends a new row)
+        self._bands = _BandTable(band_flush_at)
+
+    def lookup_url(self, key: str) -> str | None:
+        return self._urls.get(key)
+
+    def lookup_fingerprint(self, fingerprint: str) -> str | None:
+        return self._fingerprints.get(fingerprint)
+
+    def candidates(self, band_keys: Sequence[int]) -> Iterable[str]:
+        ids = self._ids
+        return (ids[row] for row in self._bands.lookup(band_keys))
+
+    def get(self, article_id: str) -> Entry | None:
+        return self._entries.get(article_id)
+
+    def add(self, entry: Entry, band_keys: Sequence[int]) -> None:
+        old = self._entries.get(entry.id)
+        if old is not None:
+            # an update: unhook the old fingerprint/URL keys; stale band keys
+            # are harmless (candidates are re-checked against get()).
+            if self._fingerprints.get(old.fingerprint) == old.id:
+                del self._fingerprints[old.fingerprint]
+            for key in old.url_keys:
+                if self._urls.get(key) == old.id:
+                    del self._urls[key]
+        self._entries[entry.id] = entry
+        for key in entry.url_keys:
+            self._urls.setdefault(key, entry.id)
+        self._fingerprints.setdefault(entry.fingerprint, entry.id)
+        if band_keys:
+            self._bands.add(band_keys, len(self._ids))
+            self._ids.append(entry.id)
+
+    def entries(self) -> Iterator[Entry]:
+        return iter(list(self._entries.values()))
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+@dataclass
+class DuplicateIndex:
+    """First-seen-wins duplicate detection over a :class:`DedupStore`.
+
+    Use :meth:`entry_for` to build an entry from an article, then
+    :meth:`observe` (check, and index it when kept) or :meth:`check` +
+    :meth:`add` separately.
+    """
+
+    near_threshold: float = DEFAULT_NEAR_THRESHOLD
+    num_perm: int = DEFAULT_NUM_PERM
+    bands: int = DEFAULT_BANDS
+    shingle_size: int = DEFAULT_SHINGLE_SIZE
+    min_words_exact: int = DEFAULT_MIN_WORDS_EXACT
+    min_words_near: int = DEFAULT_MIN_WORDS_NEAR
+    store: DedupStore = field(default_factory=MemoryStore)
+    _this_run: set[str] = field(default_factory=set, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not 0.0 < float(self.near_threshold) <= 1.0:
+            raise ValueError(f"near_threshold must be in (0, 1], got {self.near_threshold!r}")
+        if self.num_perm <= 0 or self.bands <= 0 or self.num_perm % self.bands:
+            raise ValueError(f"bands={self.bands} must be positive and divide num_perm={self.num_perm}")
+        if self.shingle_size <= 0:
+            raise ValueError(f"shingle_size must be positive, got {self.shingle_size!r}")
+        if not isinstance(self.store, DedupStore):
+            raise TypeError(f"store {self.store!r} does not implement DedupStore")
+        self.near_threshold = float(self.near_threshold)
+
+    # -- building entries -------------------------------------------------
+    @property
+    def signature_scheme(self) -> str:
+        """Identifies how signatures/band keys are made; stores must not mix schemes."""
+        rows = self.num_perm // self.bands
+        return f"minhash-xxh3-w{self.shingle_size}-p{self.num_perm}-b{self.bands}x{rows}/2"
+
+    def entry_for(
+        self,
+        *,
+        article_id: str,
+        canonical_url: str,
+        body: str | None,
+        urls: Iterable[str] = (),
+        date_modified: str | None = None,
+    ) -> Entry:
+        """Entry for an article: ``canonical_url`` and ``urls`` must already be canonicalised."""
+        keys = dict.fromkeys([url_key(canonical_url), *(url_key(u) for u in urls)])
+        fps = body_fingerprints(body or "", num_perm=self.num_perm, shingle_size=self.shingle_size)
+        signature = fps.signature if fps.word_count >= self.min_words_near else None
+        return Entry(
+            id=article_id,
+            canonical_url=canonical_url,
+            url_keys=tuple(keys),
+            fingerprint=fps.fingerprint,
+            word_count=fps.word_count,
+            signature=signature,
+            date_modified=date_modified or None,
+        )
+
+    # -- checking -----------------------------------------------------------
+    def _by_url(self, article_id: str, url_keys: Iterable[str]) -> Entry | None:
+        store = self.store
+        original = store.get(article_id)
+        if original is None:
+            for key in url_keys:
+                hit = store.lookup_url(key)
+                if hit is not None:
+                    original = store.get(hit)
+                    if original is not None:
+                        break
+        return original
+
+    def check_url(self, *, article_id: str, canonical_url: str, urls: Iterable[str] = ()) -> Verdict | None:
+        """Fast path before any body hashing: ``same_url`` if the id or a URL was kept in *this run*.
+
+        Returns None otherwise (also for a match from an earlier run, where only
+        the body can tell an update from an unchanged article: use :meth:`check`).
+        """
+        keys = [url_key(canonical_url), *(url_key(u) for u in urls)]
+        original = self._by_url(article_id, keys)
+        if original is not None and original.id in self._this_run:
+            return Verdict("same_url", original.id)
+        return None
+
+    def _band_keys(self, entry: Entry) -> list[int]:
+        return entry.signature.band_keys(self.bands) if entry.signature is not None else []
+
+    def check(self, entry: Entry, *, band_keys: list[int] | None = None) -> Verdict:
+        """Classify ``entry`` against everything indexed so far (does not add it).
+
+        ``band_keys`` may pass the entry's precomputed LSH keys (see :meth:`observe`).
+        """
+        store = self.store
+        original = self._by_url(entry.id, entry.url_keys)
+        if original is not None:
+            if original.id in self._this_run:
+                return Verdict("same_url", original.id)
+            changed = original.fingerprint != entry.fingerprint or (
+                entry.date_modified is not None and entry.date_modified != original.date_modified
+            )
+            if not changed:
+                return Verdict("same_url", original.id, previous_run=True)
+            sim = None
+            if entry.signature is not None and original.signature is not None:
+                sim = entry.signature.jaccard(original.signature)
+            return Verdict("update", original.id, sim, previous_run=True)
+
+        if entry.word_count >= self.min_words_exact:
+            hit = store.lookup_fingerprint(entry.fingerprint)
+            other = store.get(hit) if hit is not None else None
+            if other is not None and other.fingerprint == entry.fingerprint:
+                return Verdict("same_body", other.id, 1.0, other.id not in self._this_run)
+
+        sig = entry.signature
+        if sig is not None:
+            seen: set[str] = {entry.id}
+            cands: list[Entry] = []
+            keys = band_keys if band_keys is not None else sig.band_keys(self.bands)
+            for cand_id in store.candidates(keys):
+                if cand_id in seen:
+                    continue
+                seen.add(cand_id)
+                cand = store.get(cand_id)
+                if cand is not None and cand.signature is not None and cand.signature.num_perm == sig.num_perm:
+                    cands.append(cand)
+            if cands:
+                sims = sig.jaccard_many([c.signature for c in cands])  # type: ignore[misc]
+                best = int(sims.argmax())
+                if sims[best] >= self.near_threshold:
+                    cand = cands[best]
+                    return Verdict("near_copy", cand.id, float(sims[best]), cand.id not in self._this_run)
+        return Verdict("new")
+
+    def add(self, entry: Entry, *, band_keys: list[int] | None = None) -> None:
+        """Index ``entry`` as seen in this run (replaces an entry with the same id)."""
+        self.store.add(entry, band_keys if band_keys is not None else self._band_keys(entry))
+        self._this_run.add(entry.id)
+
+    def observe(self, entry: Entry) -> Verdict:
+        """:meth:`check`, then :meth:`add` when the article is kept (``new`` or ``update``)."""
+        keys = self._band_keys(entry)
+        verdict = self.check(entry, band_keys=keys)
+        if not verdict.is_duplicate:
+            self.add(entry, band_keys=keys)
+        return verdict
+
+    # -- persistence --------------------------------------------------------
+    def import_entries(self, entries: Iterable[Entry | Mapping[str, Any]]) -> int:
+        """Load entries from an earlier run (dicts from :meth:`Entry.to_dict` accepted)."""
+        count = 0
+        for item in entries:
+            entry = item if isinstance(item, Entry) else Entry.from_dict(item)
+            if entry.signature is not None and entry.signature.num_perm != self.num_perm:
+                raise ValueError(
+                    f"dedup entry {entry.id}: signature has {entry.signature.num_perm} values, "
+                    f"index uses {self.num_perm}"
+                )
+            self.store.add(entry, self._band_keys(entry))
+            self._this_run.discard(entry.id)
+            count += 1
+        return count
+
+    def export_entries(self) -> Iterator[Entry]:
+        return self.store.entries()
+
+    def export_state(self) -> dict[str, Any]:
+        """JSON-able snapshot: scheme + entries; feed it to :meth:`import_state` next run."""
+        return {
+            "format": STATE_FORMAT,
+            "scheme": self.signature_scheme,
+            "entries": [e.to_dict() for e in self.export_entries()],
+        }
+
+    def import_state(self, state: Mapping[str, Any]) -> int:
+        """Load a snapshot from :meth:`export_state`; raises ``ValueError`` if corrupt or incompatible."""
+        if not isinstance(state, Mapping) or state.get("format") != STATE_FORMAT:
+            raise ValueError(f"not a {STATE_FORMAT} snapshot")
+        if state.get("scheme") != self.signature_scheme:
+            raise ValueError(
+                f"dedup snapshot uses {state.get('scheme')!r}, this index uses "
+                f"{self.signature_scheme!r}: signatures are not comparable"
+            )
+        entries = state.get("entries")
+        if not isinstance(entries, list):
+            raise ValueError("dedup snapshot: 'entries' must be a list")
+        return self.import_entries(entries)
+
+    def __len__(self) -> int:
+        return len(self.store)
