@@ -42,7 +42,7 @@ def crawl(base_url: str, workdir: Path, full: bool) -> dict:
         sys.executable, "-m", "scrapy", "crawl", "cancernetwork", "-a", f"base_url={base_url}",
         "-O", str(workdir / "out.jsonl"), "-s", "LOG_LEVEL=WARNING",
         "-s", f"NEWSCRAWL_STATS_FILE={stats_file}", "-s", f"NEWSCRAWL_STATE_DIR={workdir / 'state'}",
-        "-s", "NEWSCRAWL_STATE_ENABLED=False",
+        "-s", "NEWSCRAWL_STATE_ENABLED=False", "-s", f"NEWSCRAWL_OUTPUT_DIR={workdir / 'output'}",
     ]
     if not full:
         command += ["-s", "NEWSCRAWL_EXTRACT_ENABLED=False", "-s", "ITEM_PIPELINES={}"]

@@ -39,16 +39,32 @@ LOG_LEVEL = "INFO"
 LOG_FORMATTER = "newscrawl.logformatter.NewscrawlLogFormatter"
 DEFAULT_DROPITEM_LOG_LEVEL = "INFO"  # drops are expected (duplicates); each is counted by reason
 
-# -- Output -----------------------------------------------------------------------------------
+# -- Output: crash-safe files (.part, fsync, rename, manifest), see README "Runs" -------------
 FEED_EXPORT_ENCODING = "utf-8"
 FEED_EXPORT_FIELDS = list(ARTICLE_FIELDS)
+FEED_STORAGES = {
+    "": "newscrawl.feeds.DurableFileFeedStorage",
+    "file": "newscrawl.feeds.DurableFileFeedStorage",
+}
+FEED_URI_PARAMS = "newscrawl.feeds.uri_params"  # adds %(output_dir)s, %(run_id)s; compact UTC %(time)s
 FEEDS = {
-    "output/%(name)s/%(time)s.jsonl": {
+    "%(output_dir)s/%(name)s/%(time)s.jsonl": {
         "format": "jsonlines",
         "encoding": "utf-8",
         "fields": list(ARTICLE_FIELDS),
+        "store_empty": True,  # every run leaves a file and a manifest
+        "newscrawl_unique": True,  # two runs in one second never share a file name
     },
 }
+COMMANDS_MODULE = "newscrawl.commands"  # `scrapy crawl` with the operator exit codes
+
+# -- Incremental crawling and run management ---------------------------------------------------
+EXTENSIONS = {
+    "newscrawl.runs.RunManager": 100,
+    "newscrawl.extensions.StatsFile": 900,
+}
+SPIDER_MIDDLEWARES = {"newscrawl.incremental.IncrementalSpiderMiddleware": 950}
+DOWNLOADER_MIDDLEWARES = {"newscrawl.incremental.ConditionalRequestMiddleware": 800}
 
 # -- Pipelines: one job each, in this order ---------------------------------------------------
 ITEM_PIPELINES = {
@@ -57,14 +73,12 @@ ITEM_PIPELINES = {
     "newscrawl.pipelines.validate.RequiredFieldsPipeline": 300,
     "newscrawl.pipelines.duplicates.DuplicatesPipeline": 400,
     "newscrawl.pipelines.validate.SchemaPipeline": 900,
+    "newscrawl.pipelines.state.StatePipeline": 950,
 }
 
 # -- newscrawl's own settings -----------------------------------------------------------------
 NEWSCRAWL_TIMEZONE = "America/New_York"
-
-EXTENSIONS = {
-    "newscrawl.extensions.StatsFile": 900,
-}
+NEWSCRAWL_DEDUP_STORE = "newscrawl.state.dedup_store.SQLiteDedupStore"
 #: Write the final stats of each run as JSON to this path ("" = off).
 NEWSCRAWL_STATS_FILE = ""
 #: Run extraction and pipelines (False: navigate only; used by the crawl benchmark).

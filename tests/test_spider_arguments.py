@@ -27,6 +27,7 @@ def test_defaults_point_at_the_live_site() -> None:
     [
         ({"replica": "true"}, ReplicaOptions(2000, 0, 0)),
         ({"replica": "300", "day": "2", "seed": "7"}, ReplicaOptions(300, 2, 7)),
+        ({"replica": "300", "replica_port": "8765"}, ReplicaOptions(300, 0, 0, 8765)),
         ({"replica": "off"}, None),
     ],
 )
@@ -44,6 +45,7 @@ def test_other_arguments() -> None:
     assert args.max_articles == 50
     assert args.sections == ("breast-cancer", "lung-cancer")
     assert parse_arguments(_job="x").base_url == LIVE_BASE_URL
+    assert parse_arguments(state="Ignore").state == "ignore"
 
 
 @pytest.mark.parametrize(
@@ -62,6 +64,9 @@ def test_other_arguments() -> None:
         ({"sections": " , "}, "sections"),
         ({"sections": "../etc"}, "sections"),
         ({"maxarticles": "5"}, "maxarticles"),
+        ({"state": "forget"}, "state"),
+        ({"replica_port": "8000"}, "replica_port"),
+        ({"replica": "10", "replica_port": "70000"}, "replica_port"),
     ],
 )
 def test_bad_arguments_name_the_argument(raw: dict[str, str], named: str) -> None:
@@ -76,3 +81,21 @@ def test_bad_arguments_name_the_argument(raw: dict[str, str], named: str) -> Non
 )
 def test_is_loopback(url: str, expected: bool) -> None:
     assert is_loopback(url) is expected
+
+
+def test_scrapy_crawl_with_a_bad_argument_exits_2_with_one_line() -> None:
+    """A real `scrapy crawl`: the crawl stops at once, naming the argument, no traceback."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    done = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "cancernetwork", "-a", "max_articles=lots",
+         "-s", "LOG_LEVEL=ERROR"],
+        cwd=Path(__file__).parents[1], capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "newscrawl crawl: bad arguments or settings: "
+        "bad argument max_articles='lots': expected a whole number"
+    ]

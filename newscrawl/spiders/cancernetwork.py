@@ -10,6 +10,7 @@ Extraction is the page object's job (:class:`newscrawl.extract.page.ArticlePage`
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -39,6 +40,11 @@ _FALSE = frozenset({"", "0", "false", "no", "off"})
 DEFAULT_REPLICA_ARTICLES = 2000
 
 
+def _slug(text: str) -> str:
+    """"Breast Cancer" -> "breast-cancer", the form of ``/clinical/<topic>`` paths."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
 class ArgumentError(ValueError):
     """A spider argument is invalid; the message names it."""
 
@@ -50,6 +56,7 @@ class ReplicaOptions:
     articles: int = DEFAULT_REPLICA_ARTICLES
     day: int = 0
     seed: int = 0
+    port: int = 0
 
 
 @dataclass(frozen=True)
@@ -61,6 +68,7 @@ class CrawlArguments:
     since: date | None = None
     max_articles: int | None = None
     sections: tuple[str, ...] = field(default_factory=tuple)
+    state: str | None = None
 
 
 def _int_arg(name: str, value: str, minimum: int) -> int:
@@ -81,6 +89,8 @@ def parse_arguments(
     sections: str | None = None,
     day: str | None = None,
     seed: str | None = None,
+    replica_port: str | None = None,
+    state: str | None = None,
     **unknown: Any,
 ) -> CrawlArguments:
     """Validate raw ``-a`` strings; raise :class:`ArgumentError` naming the bad one."""
@@ -90,7 +100,7 @@ def parse_arguments(
         name = sorted(unknown)[0]
         raise ArgumentError(
             f"unknown argument {name}={unknown[name]!r}: expected base_url, replica, since, "
-            "max_articles, sections, day, seed"
+            "max_articles, sections, day, seed, replica_port, state"
         )
     replica_options = None
     if replica is not None and str(replica).strip().lower() not in _FALSE:
@@ -100,9 +110,17 @@ def parse_arguments(
             articles=articles,
             day=_int_arg("day", day, 0) if day is not None else 0,
             seed=_int_arg("seed", seed, 0) if seed is not None else 0,
+            port=_int_arg("replica_port", replica_port, 0) if replica_port is not None else 0,
         )
-    elif day is not None or seed is not None:
-        raise ArgumentError("bad argument day/seed: only meaningful with replica=...")
+        if replica_options.port > 65535:
+            raise ArgumentError(f"bad argument replica_port={replica_port!r}: must be <= 65535")
+    elif day is not None or seed is not None or replica_port is not None:
+        raise ArgumentError("bad argument day/seed/replica_port: only meaningful with replica=...")
+    state_mode = None
+    if state is not None:
+        state_mode = str(state).strip().lower()
+        if state_mode not in ("ignore", "reset"):
+            raise ArgumentError(f"bad argument state={state!r}: expected ignore or reset")
     if replica_options and base_url:
         raise ArgumentError(f"bad argument base_url={base_url!r}: not allowed with replica")
     url = (base_url or LIVE_BASE_URL).strip().rstrip("/")
@@ -124,7 +142,7 @@ def parse_arguments(
                 f"bad argument sections={sections!r}: expected comma-separated topic slugs, "
                 "e.g. breast-cancer,lung-cancer"
             )
-    return CrawlArguments(url, replica_options, since_date, limit, topics)
+    return CrawlArguments(url, replica_options, since_date, limit, topics, state_mode)
 
 
 def is_loopback(base_url: str) -> bool:
@@ -145,12 +163,17 @@ class CancerNetworkSpider(scrapy.Spider):
         self.host = urlsplit(self.base_url).netloc.lower()
         self.replica: Any = None
         self.extraction: ExtractionPool | None = None
+        self.exported = 0  # items scraped (exported), counted only with max_articles
+        self.in_pipelines = 0  # items yielded whose fate the pipelines have not decided yet
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> CancerNetworkSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         if crawler.settings.getbool("NEWSCRAWL_EXTRACT_ENABLED", True):
             spider.extraction = ExtractionPool.from_crawler(crawler)
+        if spider.args.replica is not None and spider.args.replica.port == 0:
+            # A twin on a fresh port each run has new URLs each run: state would never match.
+            crawler.settings.set("NEWSCRAWL_STATE_ENABLED", False, priority="spider")
         if spider.args.replica or is_loopback(spider.base_url):
             # The twin is ours and local: politeness would only slow the measurement.
             for name, value in (
@@ -160,13 +183,24 @@ class CancerNetworkSpider(scrapy.Spider):
             ):
                 crawler.settings.set(name, value, priority="spider")
         if spider.args.max_articles is not None:
-            # Scrapy's CloseSpider extension stops the crawl at this count; requests already
-            # in flight may still add up to CONCURRENT_REQUESTS more items.
+            # Scrapy's CloseSpider extension stops the crawl at this count; pages still in
+            # flight then are extracted but not exported (see extract_article).
             crawler.settings.set("CLOSESPIDER_ITEMCOUNT", spider.args.max_articles, priority="spider")
+            crawler.signals.connect(spider.item_scraped, signal=signals.item_scraped)
+            crawler.signals.connect(spider.item_discarded, signal=signals.item_dropped)
+            crawler.signals.connect(spider.item_discarded, signal=signals.item_error)
         crawler.signals.connect(spider.spider_closed, signal=signals.spider_closed)
         return spider
 
     # -- signals ---------------------------------------------------------------------------
+
+    def item_scraped(self, item: Any) -> None:
+        """Count exports, so ``max_articles`` is exact despite concurrent pipelines."""
+        self.in_pipelines -= 1
+        self.exported += 1
+
+    def item_discarded(self, item: Any) -> None:
+        self.in_pipelines -= 1
 
     async def spider_closed(self, spider: scrapy.Spider) -> None:
         if self.replica is not None:
@@ -181,7 +215,7 @@ class CancerNetworkSpider(scrapy.Spider):
 
             options = self.args.replica
             self.replica = start_replica(
-                port=0, articles=options.articles, day=options.day, seed=options.seed
+                port=options.port, articles=options.articles, day=options.day, seed=options.seed
             )
             self.base_url = self.replica.base_url.rstrip("/")
             self.host = urlsplit(self.base_url).netloc.lower()
@@ -273,7 +307,7 @@ class CancerNetworkSpider(scrapy.Spider):
             if url != link.url:
                 stats.inc_value("newscrawl/discovery/variant_collapsed")
             stats.inc_value(f"newscrawl/discovery/{source}")
-            meta: dict[str, Any] = {"newscrawl_surface": source}
+            meta: dict[str, Any] = {"newscrawl_surface": source, "newscrawl_article": True}
             if link.date:
                 meta["newscrawl_lastmod"] = link.date
             yield scrapy.Request(url, self.parse_article, meta=meta, errback=self.article_failed)
@@ -288,11 +322,12 @@ class CancerNetworkSpider(scrapy.Spider):
             stats.inc_value("newscrawl/spider/not_html")
             logger.warning("Not an HTML page, skipped: %s", response.url)
             return
-        for request in self.article_requests(
-            (discovery.Link(u) for u in discovery.page_links(response.text, response.url, self.host)),
-            "page",
-        ):
-            yield request
+        if self.args.since is None:  # undated links cannot be told old before fetching
+            for request in self.article_requests(
+                (discovery.Link(u) for u in discovery.page_links(response.text, response.url, self.host)),
+                "page",
+            ):
+                yield request
         if self.extraction is not None:
             item = await self.extract_article(response)
             if item is not None:
@@ -312,12 +347,37 @@ class CancerNetworkSpider(scrapy.Spider):
         if page_type != "article":
             stats.inc_value(f"newscrawl/spider/skipped/{page_type}")
             return None
+        out_of_scope = self.out_of_scope(item)
+        if out_of_scope:
+            stats.inc_value(f"newscrawl/spider/skipped/{out_of_scope}")
+            return None
+        if self.args.max_articles is not None:
+            if self.exported + self.in_pipelines >= self.args.max_articles:
+                stats.inc_value("newscrawl/spider/skipped/max_articles")
+                return None
+            self.in_pipelines += 1
         item["site"] = urlsplit(response.url).hostname
         item["dateDownloaded"] = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         item.setdefault("version", 1)
         return Article({k: v for k, v in item.items() if k in Article.fields})
 
     # -- helpers ---------------------------------------------------------------------------
+
+    def out_of_scope(self, item: dict[str, Any]) -> str | None:
+        """Why an extracted article falls outside ``since``/``sections``, or None.
+
+        Pages reached through undated links (sidebars, related cards) are only known to be
+        too old or in another section once extracted.
+        """
+        if self.args.since is not None:
+            published = parse_date(item.get("datePublishedRaw") or "")
+            if published is not None and published.value[:10] < self.args.since.isoformat():
+                return "older_than_since"
+        if self.args.sections:
+            section = _slug(item.get("section") or "")
+            if section not in self.args.sections:
+                return "other_section"
+        return None
 
     def _on_site(self, url: str) -> bool:
         return urlsplit(url).netloc.lower() == self.host

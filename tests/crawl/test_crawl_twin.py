@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 from jsonschema import Draft202012Validator
@@ -23,8 +20,9 @@ from jsonschema import Draft202012Validator
 from newscrawl.items import article_schema
 from newscrawl.replica import BOILERPLATE_PHRASES, truth_records
 
+from .conftest import members, path_of, run_crawl
+
 ARTICLES = 2000
-OWN_FIELDS = ("headline", "articleBody", "authors", "datePublished", "dateModified")
 TWO_TITLES = (
     "Does Resection of an Intact Breast Primary Improve Survival in Metastatic Breast Cancer?",
     "The Explanation Behind the Observation?",
@@ -53,27 +51,6 @@ def instant(value: str | None) -> Any:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
-def path_of(url: str) -> str:
-    parts = urlsplit(url)
-    return parts.path + (f"?{parts.query}" if parts.query else "")
-
-
-def run_crawl(tmp_path: Path, *spider_args: str, settings: tuple[str, ...] = ()) -> tuple[list[dict], dict]:
-    feed, stats_file = tmp_path / "out.jsonl", tmp_path / "stats.json"
-    command = [sys.executable, "-m", "scrapy", "crawl", "cancernetwork", "-O", str(feed),
-               "-s", "LOG_LEVEL=WARNING", "-s", f"NEWSCRAWL_STATS_FILE={stats_file}",
-               "-s", f"NEWSCRAWL_STATE_DIR={tmp_path / 'state'}"]
-    for arg in spider_args:
-        command += ["-a", arg]
-    for setting in settings:
-        command += ["-s", setting]
-    done = subprocess.run(command, cwd=Path(__file__).parents[2], capture_output=True, text=True,
-                          timeout=600)
-    assert done.returncode == 0, done.stderr[-3000:]
-    lines = feed.read_text("utf-8").splitlines()
-    return [json.loads(line) for line in lines], json.loads(stats_file.read_text("utf-8"))
-
-
 @pytest.fixture(scope="module")
 def crawl(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[dict], dict]:
     return run_crawl(tmp_path_factory.mktemp("crawl"), f"replica={ARTICLES}")
@@ -82,25 +59,6 @@ def crawl(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[dict], dict]:
 @pytest.fixture(scope="module")
 def truth() -> list[dict]:
     return list(truth_records(articles=ARTICLES, day=0, seed=0, base_url="http://twin"))
-
-
-def members(record: dict) -> dict[str, dict]:
-    """Every path under which a truth article may appear, with that member's own content.
-
-    A copy (same body or near-copy) carries its own headline, body, authors and dates; a URL
-    variant (tracking, slash, case, AMP, print) shows the content of the page it is a variant
-    ``of`` (the record itself unless it names a copy).
-    """
-    own = {path_of(record["canonicalUrl"]): record}
-    for variant in record["variants"]:
-        if "of" not in variant and any(k in variant for k in OWN_FIELDS):
-            own[path_of(variant["url"])] = {**record, **{k: variant[k] for k in OWN_FIELDS if k in variant}}
-    found = dict(own)
-    for variant in record["variants"]:
-        path = path_of(variant["url"])
-        if path not in found:
-            found[path] = own.get(path_of(variant.get("of", record["canonicalUrl"])), record)
-    return found
 
 
 def test_every_line_is_valid_json_and_schema(crawl: tuple[list[dict], dict]) -> None:

@@ -1,0 +1,298 @@
+"""Incremental crawling middlewares: fetch only what is new or changed since the last run.
+
+:class:`IncrementalSpiderMiddleware` (spider middleware) decides which article requests leave
+the spider, using the state of earlier runs:
+
+* an article request whose URL (canonicalised) is known and whose sitemap/feed date
+  (``meta["newscrawl_lastmod"]``) is not newer than the article's last known change is
+  dropped -- ``newscrawl/incremental/skipped_unchanged``;
+* a known article request without any date (listing, related links) is dropped --
+  ``skipped_known`` (changes are detected through sitemap/feed dates and conditional
+  requests; ``NEWSCRAWL_INCREMENTAL_SKIP_KNOWN = False`` re-checks them instead);
+* with ``NEWSCRAWL_STATE_FORGET_DAYS`` set, an unknown article dated before that horizon is
+  dropped -- ``skipped_too_old`` (it was forgotten on purpose; fetching it again would export
+  it again);
+* an unknown article request whose page was fetched within ``NEWSCRAWL_INCREMENTAL_RECHECK_DAYS``
+  (7) and deliberately not exported (a duplicate, a video/podcast page: nothing to export) is
+  dropped unless its date is newer -- ``skipped_seen``;
+* a listing next-page request (``meta["newscrawl_listing"]``) whose page's article URLs
+  (``meta["newscrawl_listing_urls"]``) are all known (or seen) is dropped -- ``listing_stopped``.
+
+It also notes, for every item, what the state must remember about the page it came from
+(URL variants incl. redirects, the sitemap date, ETag/Last-Modified).
+
+:class:`ConditionalRequestMiddleware` (downloader middleware) adds ``If-None-Match`` /
+``If-Modified-Since`` to article requests of known URLs and turns a 304 into
+``IgnoreRequest`` -- ``newscrawl/incremental/not_modified``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from scrapy import Request
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+
+from newscrawl.state.store import parse_timestamp
+
+if TYPE_CHECKING:
+    from scrapy import Spider
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+    from scrapy.statscollectors import StatsCollector
+
+    from newscrawl.state.session import StateSession
+
+logger = logging.getLogger(__name__)
+
+STATS = "newscrawl/incremental"
+#: meta keys of the navigation contract with the spider
+META_ARTICLE = "newscrawl_article"
+META_LASTMOD = "newscrawl_lastmod"
+META_LISTING = "newscrawl_listing"
+META_LISTING_URLS = "newscrawl_listing_urls"
+META_CONDITIONAL = "newscrawl_conditional"
+ARTICLE_CALLBACKS = frozenset({"parse_article"})
+
+
+def is_article_request(request: Request) -> bool:
+    """Article requests carry ``meta["newscrawl_article"]`` (or target ``parse_article``)."""
+    flag = request.meta.get(META_ARTICLE)
+    if flag is not None:
+        return bool(flag)
+    return getattr(request.callback, "__name__", None) in ARTICLE_CALLBACKS
+
+
+def _session(crawler: Crawler) -> StateSession | None:
+    from newscrawl.runs import RunManager
+
+    run = crawler.get_extension(RunManager)
+    return run.session if run is not None else None
+
+
+def _header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    if not value:
+        return None
+    return value.decode("latin-1").strip() or None
+
+
+class IncrementalSpiderMiddleware:
+    """Drops requests for unchanged known articles and exhausted listings; notes fetch facts."""
+
+    def __init__(
+        self,
+        session: StateSession | None,
+        stats: StatsCollector,
+        *,
+        skip_known: bool = True,
+        navigate: bool = True,
+        recheck_days: float = 7.0,
+    ) -> None:
+        self.session = session
+        self.recheck_seconds = recheck_days * 86400.0
+        self.stats = stats
+        self.skip_known = skip_known
+        # navigate=False (state ignored/disabled): never skip, still count and note
+        self.navigate = navigate and session is not None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> IncrementalSpiderMiddleware:
+        settings = crawler.settings
+        if not settings.getbool("NEWSCRAWL_INCREMENTAL_ENABLED", True):
+            raise NotConfigured("NEWSCRAWL_INCREMENTAL_ENABLED is False")
+        session = _session(crawler)
+        return cls(
+            session,
+            crawler.stats,
+            skip_known=settings.getbool("NEWSCRAWL_INCREMENTAL_SKIP_KNOWN", True),
+            navigate=session is not None and not session.ignore,
+            recheck_days=settings.getfloat("NEWSCRAWL_INCREMENTAL_RECHECK_DAYS", 7.0),
+        )
+
+    # -- Scrapy hooks (sync and async variants) --------------------------------------------
+    def process_spider_output(
+        self, response: Response, result: Iterable[Any], spider: Spider | None = None
+    ) -> Iterator[Any]:
+        items = 0
+        for obj in result:
+            if not isinstance(obj, Request):
+                items += 1
+            kept = self._filter(response, obj)
+            if kept is not None:
+                yield kept
+        self._after_response(response, items)
+
+    async def process_spider_output_async(
+        self, response: Response, result: AsyncIterator[Any], spider: Spider | None = None
+    ) -> AsyncIterator[Any]:
+        items = 0
+        async for obj in result:
+            if not isinstance(obj, Request):
+                items += 1
+            kept = self._filter(response, obj)
+            if kept is not None:
+                yield kept
+        self._after_response(response, items)
+
+    # -- decisions -------------------------------------------------------------------------
+    def _filter(self, response: Response, obj: Any) -> Any:
+        if isinstance(obj, Request):
+            return obj if self.keep_request(obj) else None
+        self._note_item_source(response)
+        return obj
+
+    def _after_response(self, response: Response, items: int) -> None:
+        """An article page that produced no item (video, podcast, not an article): remember it."""
+        request = response.request
+        if items or self.session is None or request is None or response.status != 200:
+            return
+        if not is_article_request(request):
+            return
+        lastmod = request.meta.get(META_LASTMOD)
+        self.session.note_seen(
+            [response.url, request.url, *(request.meta.get("redirect_urls") or [])],
+            "no_item",
+            lastmod if isinstance(lastmod, str) else None,
+        )
+        self.stats.inc_value(f"{STATS}/noted_no_item")
+
+    def keep_request(self, request: Request) -> bool:
+        meta = request.meta
+        if meta.get(META_LISTING):
+            return self._keep_listing(request)
+        if not is_article_request(request):
+            return True
+        session = self.session
+        lastmod_hint = meta.get(META_LASTMOD)
+        if session is not None and isinstance(lastmod_hint, str) and lastmod_hint:
+            session.note_lastmod_hint(request.url, lastmod_hint)
+        record = session.known(request.url) if session is not None else None
+        if record is None:
+            if self.navigate and self._too_old(meta.get(META_LASTMOD)):
+                self.stats.inc_value(f"{STATS}/skipped_too_old")
+                return False
+            if self.navigate and self._seen_unchanged(request.url, meta.get(META_LASTMOD)):
+                self.stats.inc_value(f"{STATS}/skipped_seen")
+                return False
+            self.stats.inc_value(f"{STATS}/new_urls")
+            return True
+        if not self.navigate:
+            self.stats.inc_value(f"{STATS}/known_urls")
+            return True
+        lastmod = meta.get(META_LASTMOD)
+        new_ts = parse_timestamp(lastmod) if isinstance(lastmod, str) else None
+        known_ts = record.changed_ts or None
+        if new_ts is None:
+            if self.skip_known:
+                self.stats.inc_value(f"{STATS}/skipped_known")
+                return False
+            self.stats.inc_value(f"{STATS}/recheck_known")
+            return True
+        if known_ts is not None and new_ts <= known_ts:
+            self.stats.inc_value(f"{STATS}/skipped_unchanged")
+            return False
+        self.stats.inc_value(f"{STATS}/changed_urls")
+        return True
+
+    def _seen_unchanged(self, url: str, lastmod: Any) -> bool:
+        """Fetched recently, deliberately not exported, and not changed since."""
+        assert self.session is not None
+        seen = self.session.seen(url)
+        if seen is None or time.time() - seen.seen_ts > self.recheck_seconds:
+            return False
+        new_ts = parse_timestamp(lastmod) if isinstance(lastmod, str) else None
+        if new_ts is None:
+            return True
+        return bool(seen.changed_ts) and new_ts <= (seen.changed_ts or 0)
+
+    def _too_old(self, lastmod: Any) -> bool:
+        horizon = self.session.horizon_ts if self.session is not None else None
+        if horizon is None or not isinstance(lastmod, str):
+            return False
+        ts = parse_timestamp(lastmod)
+        return ts is not None and ts < horizon
+
+    def _keep_listing(self, request: Request) -> bool:
+        if not self.navigate or self.session is None:
+            return True
+        urls = request.meta.get(META_LISTING_URLS) or []
+        if not urls:
+            return True
+        if all(
+            self.session.known(u) is not None or self._seen_unchanged(u, None) for u in urls
+        ):
+            self.stats.inc_value(f"{STATS}/listing_stopped")
+            logger.debug("Listing reached known articles; not following %s", request.url)
+            return False
+        return True
+
+    def _note_item_source(self, response: Response) -> None:
+        if self.session is None:
+            return
+        request = response.request
+        meta = request.meta if request is not None else {}
+        variants = list(meta.get("redirect_urls") or [])
+        if request is not None:
+            variants.append(request.url)
+        lastmod = meta.get(META_LASTMOD)
+        self.session.note_fetch(
+            response.url,
+            request_urls=variants,
+            lastmod=lastmod if isinstance(lastmod, str) else None,
+            etag=_header(response, b"ETag"),
+            last_modified=_header(response, b"Last-Modified"),
+        )
+
+
+class ConditionalRequestMiddleware:
+    """Conditional GETs for known article URLs; a 304 ends the request (counted)."""
+
+    def __init__(self, session: StateSession, stats: StatsCollector) -> None:
+        self.session = session
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ConditionalRequestMiddleware:
+        settings = crawler.settings
+        if not settings.getbool("NEWSCRAWL_INCREMENTAL_ENABLED", True):
+            raise NotConfigured("NEWSCRAWL_INCREMENTAL_ENABLED is False")
+        if not settings.getbool("NEWSCRAWL_INCREMENTAL_CONDITIONAL", True):
+            raise NotConfigured("NEWSCRAWL_INCREMENTAL_CONDITIONAL is False")
+        session = _session(crawler)
+        if session is None or session.ignore:
+            raise NotConfigured("state disabled or ignored: no conditional requests")
+        return cls(session, crawler.stats)
+
+    def process_request(self, request: Request, spider: Spider | None = None) -> None:
+        if not is_article_request(request):
+            return None
+        self.stats.inc_value(f"{STATS}/article_downloads")
+        if request.meta.get(META_CONDITIONAL) is False:
+            return None
+        if b"If-None-Match" in request.headers or b"If-Modified-Since" in request.headers:
+            return None
+        validators = self.session.validators(request.url)
+        if validators is None:
+            return None
+        etag, last_modified = validators
+        if etag:
+            request.headers[b"If-None-Match"] = etag
+        if last_modified:
+            request.headers[b"If-Modified-Since"] = last_modified
+        request.meta[META_CONDITIONAL] = True
+        self.stats.inc_value(f"{STATS}/conditional_requests")
+        return None
+
+    def process_response(
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Response:
+        if response.status == 304 and request.meta.get(META_CONDITIONAL):
+            self.stats.inc_value(f"{STATS}/not_modified")
+            lastmod = request.meta.get(META_LASTMOD)
+            self.session.touch_url(request.url, lastmod if isinstance(lastmod, str) else None)
+            raise IgnoreRequest(f"not modified since the last run: {request.url}")
+        return response

@@ -1,0 +1,162 @@
+"""A :class:`newscrawl.dedup.DedupStore` kept in the state's SQLite file: duplicates across runs.
+
+Entries the duplicate index adds during a run stay in memory ("pending") and reach the file only
+when their article's line is durably exported (or the article is confirmed unchanged), in the
+same transaction as the state record. A killed run therefore never leaves a dedup entry for an
+article no finished file holds -- such an entry would make the next run drop it as a duplicate.
+
+Enable it with ``NEWSCRAWL_DEDUP_STORE = "newscrawl.state.dedup_store.SQLiteDedupStore"``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from newscrawl.dedup import Entry, MemoryStore
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+    from newscrawl.state.store import StateStore
+
+logger = logging.getLogger(__name__)
+
+
+class SQLiteDedupStore:
+    """Persisted entries (read from the state file) + this run's pending entries (memory)."""
+
+    def __init__(self, store: StateStore | None, *, read_persisted: bool = True) -> None:
+        self._store = store
+        self._read = read_persisted and store is not None
+        self._mem = MemoryStore()
+        self._bands: dict[str, list[int]] = {}
+        self._persisted_ids: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Any:
+        from newscrawl.runs import RunManager  # local: runs builds the session
+
+        run = crawler.get_extension(RunManager)
+        session = run.session if run is not None else None
+        if session is None:
+            logger.info("State disabled: duplicate detection works within this run only")
+            return MemoryStore()
+        store = cls(session.store, read_persisted=not session.ignore)
+        session.attach_dedup(store)
+        return store
+
+    # -- DedupStore protocol ---------------------------------------------------------------
+    def lookup_url(self, key: str) -> str | None:
+        hit = self._mem.lookup_url(key)
+        if hit is None and self._read:
+            row = self._db.execute("SELECT id FROM dedup_urls WHERE key = ?", (key,)).fetchone()
+            hit = row[0] if row else None
+        return hit
+
+    def lookup_fingerprint(self, fingerprint: str) -> str | None:
+        hit = self._mem.lookup_fingerprint(fingerprint)
+        if hit is None and self._read:
+            row = self._db.execute(
+                "SELECT id FROM dedup_fingerprints WHERE fingerprint = ?", (fingerprint,)
+            ).fetchone()
+            hit = row[0] if row else None
+        return hit
+
+    def candidates(self, band_keys: Sequence[int]) -> Iterable[str]:
+        seen = set(self._mem.candidates(band_keys))
+        yield from seen
+        if self._read and band_keys:
+            keys = list(band_keys)
+            for start in range(0, len(keys), 400):
+                chunk = keys[start : start + 400]
+                marks = ",".join("?" * len(chunk))
+                for (ident,) in self._db.execute(
+                    f"SELECT DISTINCT id FROM dedup_bands WHERE band IN ({marks})", chunk
+                ):
+                    if ident not in seen:
+                        seen.add(ident)
+                        yield ident
+
+    def get(self, article_id: str) -> Entry | None:
+        entry = self._mem.get(article_id)
+        if entry is None and self._read:
+            row = self._db.execute(
+                "SELECT data FROM dedup_entries WHERE id = ?", (article_id,)
+            ).fetchone()
+            if row is not None:
+                try:
+                    entry = Entry.from_dict(json.loads(row[0]))
+                except ValueError:
+                    logger.warning("Ignoring an unreadable dedup entry for %s", article_id)
+        return entry
+
+    def add(self, entry: Entry, band_keys: Sequence[int]) -> None:
+        self._mem.add(entry, band_keys)
+        self._bands[entry.id] = [int(k) for k in band_keys]
+
+    def entries(self) -> Iterator[Entry]:
+        pending = {e.id: e for e in self._mem.entries()}
+        yield from pending.values()
+        if self._read:
+            for ident, data in self._db.execute("SELECT id, data FROM dedup_entries"):
+                if ident not in pending:
+                    try:
+                        yield Entry.from_dict(json.loads(data))
+                    except ValueError:
+                        continue
+
+    def __len__(self) -> int:
+        n = len(self._mem)
+        if self._read:
+            persisted = int(self._db.execute("SELECT COUNT(*) FROM dedup_entries").fetchone()[0])
+            overlap = sum(
+                1
+                for e in self._mem.entries()
+                if self._db.execute("SELECT 1 FROM dedup_entries WHERE id = ?", (e.id,)).fetchone()
+            )
+            n += persisted - overlap
+        return n
+
+    # -- persistence (called by the state session inside its commit transaction) -----------
+    @property
+    def _db(self) -> Any:
+        assert self._store is not None
+        return self._store.db
+
+    def has_pending(self, article_id: str) -> bool:
+        return article_id in self._bands and article_id not in self._persisted_ids
+
+    def persist(self, ids: Iterable[str]) -> int:
+        """Write this run's entries for ``ids`` (must run inside the caller's transaction)."""
+        if self._store is None:
+            return 0
+        db = self._db
+        n = 0
+        for ident in ids:
+            entry = self._mem.get(ident)
+            if entry is None or ident in self._persisted_ids:
+                continue
+            for table in ("dedup_urls", "dedup_fingerprints", "dedup_bands"):
+                db.execute(f"DELETE FROM {table} WHERE id = ?", (ident,))
+            db.execute(
+                "INSERT OR REPLACE INTO dedup_entries (id, data) VALUES (?, ?)",
+                (ident, json.dumps(entry.to_dict(), sort_keys=True)),
+            )
+            db.executemany(
+                "INSERT OR IGNORE INTO dedup_urls (key, id) VALUES (?, ?)",
+                [(key, ident) for key in entry.url_keys],
+            )
+            db.execute(
+                "INSERT OR IGNORE INTO dedup_fingerprints (fingerprint, id) VALUES (?, ?)",
+                (entry.fingerprint, ident),
+            )
+            db.executemany(
+                "INSERT OR IGNORE INTO dedup_bands (band, id) VALUES (?, ?)",
+                [(band, ident) for band in self._bands.get(ident, ())],
+            )
+            self._persisted_ids.add(ident)
+            n += 1
+        return n

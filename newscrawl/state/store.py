@@ -1,0 +1,487 @@
+"""The persistent crawl state: one SQLite file per spider, WAL mode, stdlib only.
+
+It remembers every article the project has *durably exported* (id, canonical URL, all URL
+variants, fingerprint, dates, sitemap ``lastmod``, HTTP validators) so the next run fetches and
+exports only what is new or changed. Writes come in batches, one transaction each, and only for
+lines already fsynced to a feed file (see :mod:`newscrawl.feeds`), so the state never claims an
+article that was not exported. ``synchronous=FULL`` makes a committed batch survive power loss.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from newscrawl.state.lock import StateError
+
+logger = logging.getLogger(__name__)
+
+#: Version of the SQLite layout below; a file from a newer layout is refused, never altered.
+STORE_SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY,
+    canonical_url TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    fingerprint TEXT,
+    date_published TEXT,
+    date_modified TEXT,
+    lastmod TEXT,
+    changed_ts REAL,
+    first_exported TEXT NOT NULL,
+    last_exported TEXT NOT NULL,
+    last_seen_ts REAL NOT NULL,
+    run_id TEXT,
+    file TEXT
+);
+CREATE INDEX IF NOT EXISTS articles_changed ON articles(changed_ts);
+CREATE TABLE IF NOT EXISTS urls (
+    url TEXT PRIMARY KEY,
+    article_id TEXT NOT NULL,
+    etag TEXT,
+    last_modified TEXT
+);
+CREATE INDEX IF NOT EXISTS urls_article ON urls(article_id);
+CREATE TABLE IF NOT EXISTS seen (
+    url TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    lastmod TEXT,
+    changed_ts REAL,
+    seen_ts REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS parts (
+    path TEXT PRIMARY KEY,
+    run_id TEXT,
+    created TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS runs (
+    run_id TEXT PRIMARY KEY,
+    started TEXT NOT NULL,
+    finished TEXT,
+    outcome TEXT,
+    exit_code INTEGER,
+    summary TEXT
+);
+CREATE TABLE IF NOT EXISTS dedup_entries (
+    id TEXT PRIMARY KEY,
+    data TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS dedup_urls (
+    key TEXT PRIMARY KEY,
+    id TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS dedup_fingerprints (
+    fingerprint TEXT PRIMARY KEY,
+    id TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS dedup_bands (
+    band INTEGER NOT NULL,
+    id TEXT NOT NULL,
+    PRIMARY KEY (band, id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS dedup_bands_id ON dedup_bands(id);
+CREATE INDEX IF NOT EXISTS dedup_urls_id ON dedup_urls(id);
+CREATE INDEX IF NOT EXISTS dedup_fingerprints_id ON dedup_fingerprints(id);
+"""
+
+
+class StateCorruptError(StateError):
+    """The state file is not a readable newscrawl state; it is never reset silently."""
+
+
+def utc_now_iso() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def parse_timestamp(raw: str | None) -> float | None:
+    """Epoch seconds of a sitemap/RSS/HTTP/ISO date string; naive means UTC; None if unparseable."""
+    if not raw or not isinstance(raw, str):
+        return None
+    from dateutil import parser as date_parser  # local: keep module import cheap
+
+    try:
+        value = date_parser.parse(raw.strip())
+    except (ValueError, OverflowError, TypeError):
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    try:
+        return value.timestamp()
+    except (OverflowError, OSError, ValueError):  # pragma: no cover - absurd years
+        return None
+
+
+@dataclass(frozen=True)
+class ArticleRecord:
+    """What the state knows about one exported article."""
+
+    id: str
+    canonical_url: str
+    version: int
+    fingerprint: str | None
+    date_published: str | None
+    date_modified: str | None
+    lastmod: str | None
+    changed_ts: float | None
+    last_exported: str
+    last_seen_ts: float
+
+
+@dataclass
+class ExportRecord:
+    """One durably exported line, as committed to the state."""
+
+    id: str
+    canonical_url: str
+    version: int
+    fingerprint: str | None = None
+    date_published: str | None = None
+    date_modified: str | None = None
+    lastmod: str | None = None
+    urls: set[str] = field(default_factory=set)
+    validators: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    file: str | None = None
+
+    def changed_ts(self) -> float | None:
+        """Latest known change time: the newest of lastmod, dateModified, datePublished."""
+        stamps = [
+            parse_timestamp(v) for v in (self.lastmod, self.date_modified, self.date_published)
+        ]
+        known = [s for s in stamps if s is not None]
+        return max(known) if known else None
+
+
+@dataclass(frozen=True)
+class SeenRecord:
+    """A page fetched before that was deliberately not exported (duplicate, not an article)."""
+
+    url: str
+    kind: str
+    lastmod: str | None
+    changed_ts: float | None
+    seen_ts: float
+
+
+@dataclass
+class TouchRecord:
+    """An already exported article seen again unchanged: refresh lastmod, validators, URLs."""
+
+    id: str
+    lastmod: str | None = None
+    urls: set[str] = field(default_factory=set)
+    validators: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+
+
+class StateStore:
+    """SQLite-backed state of one spider. Single-threaded; the run lock guards the writer."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self._db: sqlite3.Connection | None = None
+        self._depth = 0
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def open(self) -> StateStore:
+        """Open (creating if absent) and verify the file; raise :class:`StateCorruptError`."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            db = sqlite3.connect(self.path, isolation_level=None, timeout=5.0)
+        except sqlite3.Error as exc:
+            raise StateCorruptError(f"cannot open state file {self.path}: {exc}") from exc
+        try:
+            rows = db.execute("PRAGMA quick_check").fetchall()
+            if [tuple(r) for r in rows] != [("ok",)]:
+                detail = "; ".join(str(r[0]) for r in rows[:3])
+                raise StateCorruptError(f"state file {self.path} failed quick_check: {detail}")
+            mode = db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            if str(mode).lower() != "wal":  # pragma: no cover - e.g. exotic filesystems
+                logger.warning("State %s: WAL mode unavailable, using %s", self.path, mode)
+            db.execute("PRAGMA synchronous=FULL")
+            db.execute("PRAGMA foreign_keys=OFF")
+            db.executescript(_SCHEMA)
+            row = db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+            if row is None:
+                db.execute(
+                    "INSERT INTO meta(key, value) VALUES ('schema_version', ?), ('created', ?)",
+                    (str(STORE_SCHEMA_VERSION), utc_now_iso()),
+                )
+            elif int(row[0]) > STORE_SCHEMA_VERSION:
+                raise StateCorruptError(
+                    f"state file {self.path} has layout version {row[0]}, newer than this "
+                    f"newscrawl ({STORE_SCHEMA_VERSION}); refusing to touch it"
+                )
+        except StateCorruptError:
+            db.close()
+            raise
+        except (sqlite3.DatabaseError, ValueError) as exc:
+            db.close()
+            raise StateCorruptError(
+                f"state file {self.path} is corrupt or not a newscrawl state ({exc}); "
+                "move it away or reset the state explicitly (NEWSCRAWL_STATE_RESET=1)"
+            ) from exc
+        self._db = db
+        return self
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def __enter__(self) -> StateStore:
+        return self.open() if self._db is None else self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; nested uses join the outermost one."""
+        db = self.db
+        if self._depth == 0:
+            db.execute("BEGIN IMMEDIATE")
+        self._depth += 1
+        try:
+            yield db
+        except BaseException:
+            self._depth -= 1
+            if self._depth == 0:
+                db.execute("ROLLBACK")
+            raise
+        self._depth -= 1
+        if self._depth == 0:
+            db.execute("COMMIT")
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        if self._db is None:
+            raise RuntimeError("state store is not open")
+        return self._db
+
+    @staticmethod
+    def remove_files(path: str | os.PathLike[str]) -> list[Path]:
+        """Delete a state file and its WAL/SHM companions (explicit reset only)."""
+        removed = []
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            p = Path(f"{path}{suffix}")
+            if p.exists():
+                p.unlink()
+                removed.append(p)
+        return removed
+
+    # -- reads -----------------------------------------------------------------------------
+    _ARTICLE_COLS = (
+        "a.id, a.canonical_url, a.version, a.fingerprint, a.date_published, a.date_modified, "
+        "a.lastmod, a.changed_ts, a.last_exported, a.last_seen_ts"
+    )
+
+    def get_article(self, article_id: str) -> ArticleRecord | None:
+        row = self.db.execute(
+            f"SELECT {self._ARTICLE_COLS} FROM articles a WHERE a.id = ?", (article_id,)
+        ).fetchone()
+        return ArticleRecord(*row) if row else None
+
+    def lookup_url(self, url: str) -> ArticleRecord | None:
+        """The article a (canonicalised) URL variant belongs to, if exported before."""
+        row = self.db.execute(
+            f"SELECT {self._ARTICLE_COLS} FROM urls u JOIN articles a ON a.id = u.article_id "
+            "WHERE u.url = ?",
+            (url,),
+        ).fetchone()
+        return ArticleRecord(*row) if row else None
+
+    def validators(self, url: str) -> tuple[str | None, str | None] | None:
+        """(ETag, Last-Modified) stored for a URL, or None."""
+        row = self.db.execute(
+            "SELECT etag, last_modified FROM urls WHERE url = ?", (url,)
+        ).fetchone()
+        if row is None or (row[0] is None and row[1] is None):
+            return None
+        return row[0], row[1]
+
+    def lookup_seen(self, url: str) -> SeenRecord | None:
+        row = self.db.execute(
+            "SELECT url, kind, lastmod, changed_ts, seen_ts FROM seen WHERE url = ?", (url,)
+        ).fetchone()
+        return SeenRecord(*row) if row else None
+
+    def record_seen(self, records: Iterable[tuple[str, str, str | None]]) -> int:
+        """Remember (url, kind, lastmod) of pages fetched but deliberately not exported."""
+        now_ts = time.time()
+        n = 0
+        with self.transaction() as db:
+            for url, kind, lastmod in records:
+                db.execute(
+                    """
+                    INSERT INTO seen (url, kind, lastmod, changed_ts, seen_ts)
+                    VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT(url) DO UPDATE SET
+                        kind = excluded.kind,
+                        lastmod = COALESCE(excluded.lastmod, seen.lastmod),
+                        changed_ts = MAX(COALESCE(excluded.changed_ts, 0),
+                                         COALESCE(seen.changed_ts, 0)),
+                        seen_ts = excluded.seen_ts
+                    """,
+                    (url, kind, lastmod, parse_timestamp(lastmod), now_ts),
+                )
+                n += 1
+        return n
+
+    def article_count(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+    def url_count(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM urls").fetchone()[0])
+
+    def iter_articles(self) -> Iterator[ArticleRecord]:
+        cur = self.db.execute(f"SELECT {self._ARTICLE_COLS} FROM articles a ORDER BY a.id")
+        for row in cur:
+            yield ArticleRecord(*row)
+
+    # -- writes ----------------------------------------------------------------------------
+    def record_exports(
+        self, records: Iterable[ExportRecord], *, run_id: str | None = None
+    ) -> int:
+        """Commit exported lines in ONE transaction; idempotent, never lowers a version."""
+        now_iso, now_ts = utc_now_iso(), time.time()
+        n = 0
+        with self.transaction() as db:
+            for rec in records:
+                db.execute(
+                    """
+                    INSERT INTO articles (id, canonical_url, version, fingerprint, date_published,
+                        date_modified, lastmod, changed_ts, first_exported, last_exported,
+                        last_seen_ts, run_id, file)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET
+                        canonical_url = excluded.canonical_url,
+                        version = excluded.version,
+                        fingerprint = excluded.fingerprint,
+                        date_published = excluded.date_published,
+                        date_modified = excluded.date_modified,
+                        lastmod = COALESCE(excluded.lastmod, articles.lastmod),
+                        changed_ts = MAX(COALESCE(excluded.changed_ts, 0),
+                                         COALESCE(articles.changed_ts, 0)),
+                        last_exported = excluded.last_exported,
+                        last_seen_ts = excluded.last_seen_ts,
+                        run_id = excluded.run_id,
+                        file = excluded.file
+                    WHERE excluded.version >= articles.version
+                    """,
+                    (
+                        rec.id, rec.canonical_url, int(rec.version), rec.fingerprint,
+                        rec.date_published, rec.date_modified, rec.lastmod, rec.changed_ts(),
+                        now_iso, now_iso, now_ts, run_id, rec.file,
+                    ),
+                )
+                urls = set(rec.urls) | {rec.canonical_url}
+                for url in urls:
+                    etag, last_mod = rec.validators.get(url, (None, None))
+                    self._upsert_url(url, rec.id, etag, last_mod)
+                n += 1
+        return n
+
+    def touch(self, records: Iterable[TouchRecord]) -> int:
+        """Refresh lastmod/validators/URL variants of known articles (one transaction)."""
+        now_ts = time.time()
+        n = 0
+        with self.transaction() as db:
+            for rec in records:
+                cur = db.execute(
+                    """
+                    UPDATE articles SET
+                        lastmod = COALESCE(?, lastmod),
+                        changed_ts = MAX(COALESCE(changed_ts, 0), COALESCE(?, 0)),
+                        last_seen_ts = ?
+                    WHERE id = ?
+                    """,
+                    (rec.lastmod, parse_timestamp(rec.lastmod), now_ts, rec.id),
+                )
+                if cur.rowcount == 0:
+                    continue  # unknown id: nothing was exported, nothing to refresh
+                for url in rec.urls:
+                    etag, last_mod = rec.validators.get(url, (None, None))
+                    self._upsert_url(url, rec.id, etag, last_mod)
+                n += 1
+        return n
+
+    def _upsert_url(
+        self, url: str, article_id: str, etag: str | None, last_modified: str | None
+    ) -> None:
+        self.db.execute(
+            """
+            INSERT INTO urls (url, article_id, etag, last_modified) VALUES (?, ?, ?, ?)
+            ON CONFLICT(url) DO UPDATE SET
+                article_id = excluded.article_id,
+                etag = COALESCE(excluded.etag, urls.etag),
+                last_modified = COALESCE(excluded.last_modified, urls.last_modified)
+            """,
+            (url, article_id, etag, last_modified),
+        )
+
+    def forget_older_than(self, days: float, *, now: float | None = None) -> int:
+        """Forget articles whose latest change (and last sighting) is older than ``days``.
+
+        An article without any known date is judged by when it was last seen.
+        """
+        if days <= 0:
+            return 0
+        horizon = (time.time() if now is None else now) - days * 86400.0
+        with self.transaction() as db:
+            ids = [
+                r[0]
+                for r in db.execute(
+                    "SELECT id FROM articles WHERE COALESCE(NULLIF(changed_ts, 0), last_seen_ts) < ?",
+                    (horizon,),
+                )
+            ]
+            db.execute("DELETE FROM seen WHERE seen_ts < ?", (horizon,))
+            for chunk_start in range(0, len(ids), 500):
+                chunk = ids[chunk_start : chunk_start + 500]
+                marks = ",".join("?" * len(chunk))
+                db.execute(f"DELETE FROM urls WHERE article_id IN ({marks})", chunk)
+                db.execute(f"DELETE FROM articles WHERE id IN ({marks})", chunk)
+                for table in ("dedup_entries", "dedup_urls", "dedup_fingerprints", "dedup_bands"):
+                    db.execute(f"DELETE FROM {table} WHERE id IN ({marks})", chunk)
+        return len(ids)
+
+    # -- unfinished feed files (so a killed run's .part is found wherever it was written) ----
+    def part_opened(self, path: str, run_id: str | None) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO parts (path, run_id, created) VALUES (?, ?, ?)",
+            (path, run_id, utc_now_iso()),
+        )
+
+    def part_closed(self, path: str) -> None:
+        self.db.execute("DELETE FROM parts WHERE path = ?", (path,))
+
+    def open_parts(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT path FROM parts ORDER BY created")]
+
+    # -- run bookkeeping -------------------------------------------------------------------
+    def run_started(self, run_id: str, started: str) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO runs (run_id, started) VALUES (?, ?)", (run_id, started)
+        )
+
+    def run_finished(
+        self, run_id: str, finished: str, outcome: str, exit_code: int, summary: dict[str, Any]
+    ) -> None:
+        self.db.execute(
+            "UPDATE runs SET finished = ?, outcome = ?, exit_code = ?, summary = ? "
+            "WHERE run_id = ?",
+            (finished, outcome, exit_code, json.dumps(summary, sort_keys=True), run_id),
+        )

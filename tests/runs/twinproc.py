@@ -1,0 +1,116 @@
+"""Helpers for run tests and the benchmark: the twin as a subprocess, crawls as subprocesses."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from newscrawl.feeds import manifest_path
+
+ROOT = Path(__file__).resolve().parents[2]
+ENV = dict(os.environ, PYTHONPATH=str(ROOT), SCRAPY_SETTINGS_MODULE="newscrawl.settings")
+
+
+class Twin:
+    """``python -m newscrawl.replica`` on a port that stays the same across days."""
+
+    def __init__(self, articles: int, seed: int = 0) -> None:
+        self.articles, self.seed = articles, seed
+        self.port = 0
+        self.day = 0
+        self.proc: subprocess.Popen[str] | None = None
+        self.base_url = ""
+
+    def start(self, day: int = 0) -> Twin:
+        self.stop()
+        for attempt in range(20):
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "newscrawl.replica", "--port", str(self.port),
+                 "--articles", str(self.articles), "--day", str(day), "--seed", str(self.seed)],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV, cwd=ROOT,
+            )
+            assert proc.stdout is not None
+            first = proc.stdout.readline().strip()
+            if first.startswith("http://"):
+                self.proc, self.base_url, self.day = proc, first, day
+                self.port = int(first.rsplit(":", 1)[1])
+                return self
+            proc.wait()
+            time.sleep(0.2 * (attempt + 1))  # the old process may still hold the port
+        raise RuntimeError(f"twin did not start on port {self.port}")
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:  # pragma: no cover
+                self.proc.kill()
+                self.proc.wait()
+            self.proc = None
+
+    def truth(self, day: int) -> dict[str, dict[str, Any]]:
+        from newscrawl.replica import truth_records
+
+        return {
+            r["canonicalUrl"]: r
+            for r in truth_records(articles=self.articles, day=day, seed=self.seed,
+                                   base_url=self.base_url)
+        }
+
+
+class Workdir:
+    """State + output of one simulated deployment; runs crawls as real processes."""
+
+    def __init__(self, path: Path, spider: str = "cancernetwork") -> None:
+        self.path, self.spider = path, spider
+        path.mkdir(parents=True, exist_ok=True)
+
+    def args(self, twin: Twin, *extra: str) -> list[str]:
+        return [
+            sys.executable, "-m", "newscrawl.cli", "crawl", self.spider, "-a", f"base_url={twin.base_url}",
+            "-s", f"NEWSCRAWL_STATE_DIR={self.path / 'state'}",
+            "-s", f"NEWSCRAWL_OUTPUT_DIR={self.path / 'output'}",
+            "-s", f"NEWSCRAWL_STATS_FILE={self.path / 'stats.json'}",
+            "-s", "LOG_LEVEL=INFO", *extra,
+        ]
+
+    def crawl(self, twin: Twin, *extra: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(self.args(twin, *extra), capture_output=True, text=True, env=ENV,
+                              cwd=self.path, timeout=timeout)
+
+    def popen(self, twin: Twin, *extra: str) -> subprocess.Popen[str]:
+        return subprocess.Popen(self.args(twin, *extra), stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, text=True, env=ENV, cwd=self.path)
+
+    @property
+    def out(self) -> Path:
+        return self.path / "output" / self.spider
+
+    def files(self) -> list[Path]:
+        return sorted(self.out.glob("*.jsonl")) if self.out.exists() else []
+
+    def parts(self) -> list[Path]:
+        return sorted(self.out.glob("*.jsonl.part")) if self.out.exists() else []
+
+    @staticmethod
+    def lines(path: Path) -> list[dict[str, Any]]:
+        raw = path.read_bytes()
+        if raw and not raw.endswith(b"\n"):
+            raise AssertionError(f"torn last line in finished file {path}")
+        return [json.loads(x) for x in raw.splitlines()]
+
+    def newest(self) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        path = max(self.files(), key=lambda p: p.stat().st_mtime_ns)
+        return self.lines(path), json.loads(manifest_path(path).read_text())
+
+    def manifests(self) -> list[dict[str, Any]]:
+        return [json.loads(manifest_path(f).read_text()) for f in self.files()]
+
+    def stats(self) -> dict[str, Any]:
+        return json.loads((self.path / "stats.json").read_text())
