@@ -1,15 +1,14 @@
-"""Article-body benchmark on 123 real news pages (``/work/shared/bench/aeb``).
+"""Article-body benchmark on 123 real news pages (``../shared/bench/aeb`` beside the checkout).
 
-Runs the project's own extraction path on every page -- ``ArticlePage(url, html).to_item()``
-(structured candidates + :func:`newscrawl.extract.body.extract_body`) followed by
-:func:`newscrawl.extract.boilerplate.clean_body` with the item's headline, i.e. what the crawl's
-boilerplate stage does to ``articleBody`` -- writes the predictions JSON, scores it with the
-benchmark's own scorer (``score.py``, run as a subprocess), and in the same run, page by page
-and interleaved, times ``trafilatura.extract`` (default options) as the cost reference.
+Runs the project's own code path on every page -- :func:`newscrawl.processing.process_page`,
+exactly what ``newscrawl extract`` runs: page object (structured data, then the generic body
+extractor), date normalisation and boilerplate cleaning -- writes the predictions JSON, scores
+it with the benchmark's own scorer (``score.py``, run as a subprocess), and in the same run,
+page by page and interleaved, times ``trafilatura.extract`` (default options) as the reference.
 
-CPU time is ``time.process_time()`` per page. Two figures for newscrawl: the body path alone
-(``extract_body`` + ``clean_body``, the part that replaces trafilatura) and the whole page
-object (``to_item()``: also headline, dates, authors, JSON-LD ... and the body).
+CPU time is ``time.process_time()`` per page. Two newscrawl rows: the whole path (all fields:
+headline, dates, authors, JSON-LD ... and the body) and the body step alone
+(``extract_body`` + ``clean_body``, the like-for-like comparison with trafilatura).
 
     .venv/bin/python benchmarks/aeb_bench.py [--out predictions.json] [--worst 10]
 """
@@ -33,13 +32,10 @@ sys.path.insert(0, str(ROOT))
 
 from newscrawl.extract.body import extract_body  # noqa: E402
 from newscrawl.extract.boilerplate import clean_body  # noqa: E402
+from newscrawl.processing import process_page  # noqa: E402
 
-try:
-    from newscrawl.extract.page import ArticlePage  # noqa: E402
-except ImportError:  # the page object is a teammate's; fall back to the body path alone
-    ArticlePage = None  # type: ignore[assignment,misc]
 
-DEFAULT_BENCH = Path("/work/shared/bench/aeb")
+DEFAULT_BENCH = Path(__file__).resolve().parents[2] / "shared" / "bench" / "aeb"
 _SCORE_RE = re.compile(r"(\w+)=([0-9.]+)")
 
 
@@ -84,8 +80,8 @@ def main() -> int:
     t_item: list[float] = []
     t_body: list[float] = []
     t_traf: list[float] = []
+    body_only: dict[str, dict[str, str]] = {}
     methods: Counter[str] = Counter()
-    differ = 0
     for key, raw in pages.items():
         url = truth[key]["url"]
         html = raw.decode("utf8", errors="replace")
@@ -95,27 +91,22 @@ def main() -> int:
         t_traf.append(time.process_time() - start)
         traf[key] = {"articleBody": reference or ""}
 
-        if ArticlePage is not None:
-            start = time.process_time()
-            item = ArticlePage(url, raw).to_item()
-            text = clean_body(item.get("articleBody") or "", headline=item.get("headline"))
-            t_item.append(time.process_time() - start)
-            method = item.get("bodyMethod") or "none"
-            structured = ArticlePage(url, raw).structured_bodies()
-        else:
-            structured = ()
+        # what `newscrawl extract` (and a crawl, minus the cross-page steps) does to a page
         start = time.process_time()
-        body = extract_body(html, url, structured=structured)
+        item = process_page(url, raw)
+        t_item.append(time.process_time() - start)
+        ours[key] = {"articleBody": item.get("articleBody") or ""}
+        methods[item.get("bodyMethod") or "none"] += 1
+
+        # the body step alone, the like-for-like comparison with trafilatura.extract
+        start = time.process_time()
+        body = extract_body(raw, url)
         body_text = clean_body(body.text) if body else ""
         t_body.append(time.process_time() - start)
-        if ArticlePage is None:
-            text, method = body_text, body.method if body else "none"
-        if body_text != text:
-            differ += 1
-        ours[key] = {"articleBody": text}
-        methods[method] += 1
+        body_only[key] = {"articleBody": body_text}
 
     ours_score = score(args.bench, ours, out, args.worst, truth_path)
+    body_score = score(args.bench, body_only, tmp / "body-only.json", 0, truth_path)
     traf_score = score(args.bench, traf, tmp / "trafilatura.json", 0, truth_path)
 
     def ms(values: list[float], fn) -> str:
@@ -125,8 +116,8 @@ def main() -> int:
     print(f"{'method':34s} {'F1':>6s} {'prec':>6s} {'recall':>6s} {'exact':>6s} "
           f"{'median ms':>9s} {'mean ms':>8s}")
     rows = [
-        ("newscrawl body (extract+clean)", ours_score, t_body),
-        ("newscrawl page object to_item()", ours_score, t_item),
+        ("newscrawl extract (all fields)", ours_score, t_item),
+        ("newscrawl body step only", body_score, t_body),
         ("trafilatura.extract (default)", traf_score, t_traf),
     ]
     for name, s, times in rows:
@@ -135,11 +126,9 @@ def main() -> int:
         print(f"{name:34s} {s['f1']:6.4f} {s['precision']:6.4f} {s['recall']:6.4f} "
               f"{s['accuracy']:6.3f} {ms(times, statistics.median):>9s} {ms(times, statistics.mean):>8s}")
     print("CPU ms/page = time.process_time() per page, same process, pages interleaved.")
-    if t_body and t_traf:
-        ratio = statistics.median(t_body) / statistics.median(t_traf)
-        print(f"median CPU newscrawl body / trafilatura: {ratio:.2f}")
-    if ArticlePage is not None:
-        print(f"pages where to_item()+clean_body differs from extract_body+clean_body: {differ}")
+    for name, times in (("extract (all fields)", t_item), ("body step", t_body)):
+        ratio = statistics.median(times) / statistics.median(t_traf)
+        print(f"median CPU newscrawl {name} / trafilatura: {ratio:.2f}")
     print("bodyMethod: " + ", ".join(f"{m}={n}" for m, n in methods.most_common()))
     return 0
 
