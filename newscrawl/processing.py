@@ -37,9 +37,7 @@ def process_page(
     if canonical and canonical.startswith(("http://", "https://")):
         page = ArticlePage(canonical, body, headers=headers)
     item = page.to_item()
-    moment = downloaded or datetime.now(UTC)
-    item["dateDownloaded"] = moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    item["site"] = urlsplit(item["url"]).hostname or None
+    stamp_download(item, downloaded)
     DateNormalizer(timezone).apply(item)
     if isinstance(item.get("articleBody"), str):
         item["articleBody"] = clean_body(item["articleBody"], headline=item.get("headline"))
@@ -51,3 +49,10 @@ def process_page(
     item["fingerprint"] = content_fingerprint(item.get("articleBody") or "")
     item["version"] = 1
     return item
+
+
+def stamp_download(item: dict[str, Any], downloaded: datetime | None = None) -> None:
+    """Set ``site`` (the fetched URL's host) and ``dateDownloaded`` (UTC, whole seconds)."""
+    moment = downloaded or datetime.now(UTC)
+    item["dateDownloaded"] = moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    item["site"] = urlsplit(item["url"]).hostname or None

@@ -20,12 +20,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import lxml.html
 from lxml.etree import ParserError, XPath
 
 from newscrawl.extract.text import clean_text, html_fragment_to_paragraphs, strip_control_chars, strip_tags
+from newscrawl.extract.urls import registrable_domain, same_site  # noqa: F401 (re-exported)
 
 logger = logging.getLogger(__name__)
 
@@ -704,33 +705,6 @@ def _host_core(host: str) -> str:
     host = (host or "").lower().split(":")[0]
     reg = registrable_domain(host)
     return reg.split(".")[0] if reg else host
-
-
-_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "gob", "or", "ne", "go"})
-_IP_RE = re.compile(r"^[\d.]+$|^\[?[0-9a-f:]+\]?$")
-
-
-def registrable_domain(host: str | None) -> str:
-    """Approximate registrable domain (eTLD+1) without a public-suffix list: the last two labels,
-    three for ``example.co.uk``-style names; IPs and single labels are returned whole."""
-    host = (host or "").lower().strip().rstrip(".")
-    if not host or _IP_RE.match(host):
-        return host
-    labels = host.split(".")
-    if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2:
-        return ".".join(labels[-3:])
-    return ".".join(labels[-2:])
-
-
-def same_site(url_a: str, url_b: str) -> bool:
-    """True when both absolute http(s) URLs share a registrable domain."""
-    try:
-        a, b = urlsplit(url_a), urlsplit(url_b)
-    except ValueError:
-        return False
-    if a.scheme not in ("http", "https") or b.scheme not in ("http", "https"):
-        return False
-    return bool(a.hostname) and registrable_domain(a.hostname) == registrable_domain(b.hostname)
 
 
 def resolve_canonical(url: str, candidates: Iterable[str | None]) -> str:

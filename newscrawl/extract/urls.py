@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from urllib.parse import parse_qsl, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url as _w3lib_canonicalize_url
 
@@ -34,6 +34,7 @@ __all__ = [
     "article_id",
     "canonicalize_url",
     "is_tracking_param",
+    "registrable_domain",
     "same_site",
     "url_key",
 ]
@@ -194,21 +195,43 @@ def url_key(canonical_url: str) -> str:
     return "//" + rest
 
 
-def same_site(url_a: str, url_b: str) -> bool:
-    """True when both URLs are on the same host (ignoring a leading ``www.`` and the port's default)."""
-    def norm(u: str) -> str:
-        parts = urlsplit(u)
-        host = (parts.hostname or "").rstrip(".").lower()
-        host = host[4:] if host.startswith("www.") else host
-        try:
-            port = parts.port
-        except ValueError:
-            port = None
-        if port is not None and str(port) == _DEFAULT_PORTS.get(parts.scheme.lower()):
-            port = None
-        return f"{host}:{port}" if port else host
+_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "gob", "or", "ne", "go"})
+_IP_RE = re.compile(r"^[\d.]+$|^\[?[0-9a-f:]+\]?$")
 
-    return bool(norm(url_a)) and norm(url_a) == norm(url_b)
+
+def registrable_domain(host: str | None) -> str:
+    """Approximate registrable domain (eTLD+1) without a public-suffix list: the last two labels,
+    three for ``example.co.uk``-style names; IPs and single labels are returned whole."""
+    host = (host or "").lower().strip().rstrip(".")
+    if not host or _IP_RE.match(host):
+        return host
+    labels = host.split(".")
+    if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2:
+        return ".".join(labels[-3:])
+    return ".".join(labels[-2:])
+
+
+def same_site(url_a: str, url_b: str) -> bool:
+    """True when two absolute http(s) URLs share a registrable domain and port.
+
+    ``www.cancernetwork.com`` and ``cancernetwork.com`` are one site; ``targetedonc.com`` (a
+    sister site on the same platform) is another, and so is another port of ``127.0.0.1``.
+    """
+    try:
+        a, b = urlsplit(url_a), urlsplit(url_b)
+        ports = [_effective_port(a), _effective_port(b)]
+    except ValueError:
+        return False
+    if a.scheme not in ("http", "https") or b.scheme not in ("http", "https"):
+        return False
+    return (bool(a.hostname) and registrable_domain(a.hostname) == registrable_domain(b.hostname)
+            and ports[0] == ports[1])
+
+
+def _effective_port(parts: SplitResult) -> int | None:
+    """The explicit port, None when absent or the scheme's default (scheme-insensitive)."""
+    port = parts.port
+    return None if port is None or str(port) in _DEFAULT_PORTS.values() else port
 
 
 def article_id(canonical_url: str) -> str:

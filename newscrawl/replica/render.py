@@ -570,7 +570,7 @@ def render_search(links: Links, q: str) -> str:
     site = links.site
     items = site.newest(10)
     cards = "".join(teaser(links, i) for i in items)
-    return page(links, "nextjs", f"<title>Search | CancerNetwork</title><meta name=\"robots\" content=\"noindex\">",
+    return page(links, "nextjs", "<title>Search | CancerNetwork</title><meta name=\"robots\" content=\"noindex\">",
                 f"<section><h1>Search results for {e(q)}</h1>{cards}</section>")
 
 

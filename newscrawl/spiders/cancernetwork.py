@@ -13,7 +13,7 @@ import logging
 import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -27,6 +27,7 @@ from newscrawl.extract.dates import parse_date
 from newscrawl.extract.urls import canonicalize_url
 from newscrawl.extraction_pool import ExtractionError, ExtractionPool
 from newscrawl.items import Article
+from newscrawl.processing import stamp_download
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -356,8 +357,7 @@ class CancerNetworkSpider(scrapy.Spider):
                 stats.inc_value("newscrawl/spider/skipped/max_articles")
                 return None
             self.in_pipelines += 1
-        item["site"] = urlsplit(response.url).hostname
-        item["dateDownloaded"] = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        stamp_download(item)
         item.setdefault("version", 1)
         return Article({k: v for k, v in item.items() if k in Article.fields})
 

@@ -7,11 +7,9 @@ the ``NEWSCRAWL_STATS_FILE`` it writes.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest

@@ -6,7 +6,6 @@ import re
 import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
-from urllib.parse import urlsplit
 
 import lxml.html
 import pytest
