@@ -40,12 +40,14 @@ def crawl(base_url: str, workdir: Path, full: bool) -> dict:
     stats_file = workdir / f"stats-{time.monotonic_ns()}.json"
     command = [
         sys.executable, "-m", "scrapy", "crawl", "cancernetwork", "-a", f"base_url={base_url}",
-        "-O", str(workdir / "out.jsonl"), "-s", "LOG_LEVEL=WARNING",
+        "-s", "LOG_LEVEL=WARNING",
         "-s", f"NEWSCRAWL_STATS_FILE={stats_file}", "-s", f"NEWSCRAWL_STATE_DIR={workdir / 'state'}",
         "-s", "NEWSCRAWL_STATE_ENABLED=False", "-s", f"NEWSCRAWL_OUTPUT_DIR={workdir / 'output'}",
     ]
     if not full:
-        command += ["-s", "NEWSCRAWL_EXTRACT_ENABLED=False", "-s", "ITEM_PIPELINES={}"]
+        # no items by design: not a "zero articles" degraded run
+        command += ["-s", "NEWSCRAWL_EXTRACT_ENABLED=False", "-s", "ITEM_PIPELINES={}",
+                    "-s", "NEWSCRAWL_DEGRADED_ZERO_ARTICLES=False"]
     subprocess.run(command, cwd=ROOT, check=True)
     stats = json.loads(stats_file.read_text("utf-8"))
     elapsed = stats["elapsed_time_seconds"]
@@ -88,7 +90,9 @@ def main() -> int:
                 navigation = crawl(base_url, workdir, full=False)
                 full = crawl(base_url, workdir, full=True)
                 rows.append((number, navigation, full))
-            out = [json.loads(line) for line in (workdir / "out.jsonl").read_text("utf-8").splitlines()]
+            # the product's own output: the default feed of the last full run
+            last = sorted((workdir / "output" / "cancernetwork").glob("*.jsonl"))[-1]
+            out = [json.loads(line) for line in last.read_text("utf-8").splitlines()]
             costs = extraction_cpu(base_url, [item["url"] for item in out[:300]])
     finally:
         twin.terminate()

@@ -118,10 +118,24 @@ _ANY_RULE = re.compile(
 )
 
 
+#: Only these rules can match a line longer than ``_SHORT_LINE`` characters (the others are
+#: bounded well below it): promos start with their keyword, copyright lines with their sign,
+#: newsletter, cookie and rights lines contain theirs; URL lines start with http or www. Prose
+#: lines are long, and most of a body: this skips the regular expression for them.
+_SHORT_LINE = 150
+_LONG_LINE_STARTS = ("read ", "also ", "see also", "related", "recommended", "more", "watch",
+                     "listen", "click here", "©", "(c)", "copyright", "http", "www.")
+_LONG_LINE_WORDS = ("newsletter", "inbox", "cookie", "rights reserved")
+
+
 def _rule(line: str) -> str | None:
     """The reason ``line`` is boilerplate, or None to keep it."""
     if len(line) > 400:
         return None
+    if len(line) > _SHORT_LINE:
+        low = line.casefold()
+        if not (low.startswith(_LONG_LINE_STARTS) or any(w in low for w in _LONG_LINE_WORDS)):
+            return None
     match = _ANY_RULE.fullmatch(line)
     if match is None:
         return None
@@ -149,7 +163,7 @@ class Cleaned:
 
 def _clean_once(text: str, headline_key: str, removed: Counter[str]) -> str:
     paragraphs: list[list[str]] = []
-    previous_key = ""
+    previous = ""  # the last line kept
     for para in split_paragraphs(text):
         lines: list[str] = []
         for line in para.split("\n"):
@@ -159,13 +173,14 @@ def _clean_once(text: str, headline_key: str, removed: Counter[str]) -> str:
             if reason:
                 removed[reason] += 1
                 continue
-            key = _key(line)
-            if key and key == previous_key:
-                # Display doubling: a teaser title shown twice (image alt, then heading) or a
-                # pull quote repeating the paragraph just above it. The text appears once.
+            # Display doubling: a teaser title shown twice (image alt, then heading) or a pull
+            # quote repeating the paragraph just above it. The text appears once. (Keys differ
+            # from the lines by punctuation and spacing only: unequal lengths need no keys.)
+            if abs(len(line) - len(previous)) <= max(10, len(line) // 5) and _key(line) and (
+                    _key(line) == _key(previous)):
                 removed["doubled_line"] += 1
                 continue
-            previous_key = key or previous_key
+            previous = line
             lines.append(line)
         if lines:
             paragraphs.append(lines)

@@ -164,6 +164,7 @@ class CancerNetworkSpider(scrapy.Spider):
         self.host = urlsplit(self.base_url).netloc.lower()
         self.replica: Any = None
         self.extraction: ExtractionPool | None = None
+        self.handled_links: set[tuple[str, str | None]] = set()
         self.exported = 0  # items scraped (exported), counted only with max_articles
         self.in_pipelines = 0  # items yielded whose fate the pipelines have not decided yet
 
@@ -302,6 +303,11 @@ class CancerNetworkSpider(scrapy.Spider):
         """Requests for on-site article links, canonicalised so variants collapse."""
         stats = self.crawler.stats
         for link in links:
+            # Article pages link the same sidebars again and again: a link already handled
+            # with the same date needs no canonicalising, scheduling or filtering again.
+            if (link.url, link.date) in self.handled_links:
+                continue
+            self.handled_links.add((link.url, link.date))
             if not discovery.is_article_url(link.url, self.host):
                 continue
             url = canonicalize_url(link.url)
