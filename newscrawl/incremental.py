@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 
+from newscrawl.runs import state_session
 from newscrawl.state.store import parse_timestamp
 
 if TYPE_CHECKING:
@@ -64,13 +65,6 @@ def is_article_request(request: Request) -> bool:
     if flag is not None:
         return bool(flag)
     return getattr(request.callback, "__name__", None) in ARTICLE_CALLBACKS
-
-
-def _session(crawler: Crawler) -> StateSession | None:
-    from newscrawl.runs import RunManager
-
-    run = crawler.get_extension(RunManager)
-    return run.session if run is not None else None
 
 
 def _header(response: Response, name: bytes) -> str | None:
@@ -104,7 +98,7 @@ class IncrementalSpiderMiddleware:
         settings = crawler.settings
         if not settings.getbool("NEWSCRAWL_INCREMENTAL_ENABLED", True):
             raise NotConfigured("NEWSCRAWL_INCREMENTAL_ENABLED is False")
-        session = _session(crawler)
+        session = state_session(crawler)
         return cls(
             session,
             crawler.stats,
@@ -262,7 +256,7 @@ class ConditionalRequestMiddleware:
             raise NotConfigured("NEWSCRAWL_INCREMENTAL_ENABLED is False")
         if not settings.getbool("NEWSCRAWL_INCREMENTAL_CONDITIONAL", True):
             raise NotConfigured("NEWSCRAWL_INCREMENTAL_CONDITIONAL is False")
-        session = _session(crawler)
+        session = state_session(crawler)
         if session is None or session.ignore:
             raise NotConfigured("state disabled or ignored: no conditional requests")
         return cls(session, crawler.stats)

@@ -663,6 +663,12 @@ class RunManager:
         return "\n".join(lines)
 
 
+def state_session(crawler: Crawler) -> StateSession | None:
+    """The state session of this crawl, or None when the state is off or ignored."""
+    run = crawler.get_extension(RunManager)
+    return run.session if run is not None else None
+
+
 # -- settings the project wires -----------------------------------------------------------
 # -- running a crawl with exit codes ---------------------------------------------------------
 def _exit_for_exception(exc: BaseException) -> tuple[int, str]:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
+from newscrawl.runs import state_session
 from newscrawl.state.store import parse_timestamp
 
 if TYPE_CHECKING:
@@ -44,10 +45,7 @@ class StatePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StatePipeline:
-        from newscrawl.runs import RunManager
-
-        run = crawler.get_extension(RunManager)
-        session = run.session if run is not None else None
+        session = state_session(crawler)
         if session is None:
             logger.info("State disabled: every article is exported as version 1")
         return cls(session, crawler.stats)

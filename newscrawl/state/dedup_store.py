@@ -37,10 +37,9 @@ class SQLiteDedupStore:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Any:
-        from newscrawl.runs import RunManager  # local: runs builds the session
+        from newscrawl.runs import state_session  # local: runs builds the session
 
-        run = crawler.get_extension(RunManager)
-        session = run.session if run is not None else None
+        session = state_session(crawler)
         if session is None:
             logger.info("State disabled: duplicate detection works within this run only")
             return MemoryStore()
