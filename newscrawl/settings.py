@@ -17,10 +17,10 @@ NEWSPIDER_MODULE = "newscrawl.spiders"
 # -- Politeness (live site) -------------------------------------------------------------------
 USER_AGENT = "newscrawl/0.1 (+https://github.com/newscrawl/newscrawl; contact: newscrawl-ops@example.org)"
 ROBOTSTXT_OBEY = True
-DOWNLOAD_DELAY = 1.0
-DOWNLOAD_DELAY_JITTER = 0.5
+DOWNLOAD_DELAY = 1.5  # with the jitter below: 1.0 to 2.0 s between requests
+DOWNLOAD_DELAY_JITTER = 1 / 3
 AUTOTHROTTLE_ENABLED = True
-AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_START_DELAY = 1.5
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 CONCURRENT_REQUESTS = 16
