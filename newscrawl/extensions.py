@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import logging
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
+
+from newscrawl.feeds import atomic_write_json
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -46,6 +46,4 @@ class StatsFile:
         }
         stats["finish_reason"] = reason
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        partial = self.path.with_name(self.path.name + ".part")
-        partial.write_text(json.dumps(stats, indent=1, sort_keys=True), "utf-8")
-        os.replace(partial, self.path)
+        atomic_write_json(self.path, stats)

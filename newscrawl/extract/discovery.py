@@ -27,8 +27,6 @@ _CARD_DATE = re.compile(
     r"(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b"
 )
 _HREF = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*["']([^"'#]*?/view/[^"'#]*)""", re.IGNORECASE)
-_MONTHS = {m: i for i, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
 
 
 @dataclass(frozen=True)
@@ -131,18 +129,6 @@ def card_date(text: str) -> str | None:
     """The first "Month D(th)[,] YYYY" date in a teaser card's text, as written."""
     match = _CARD_DATE.search(text)
     return match.group(0) if match else None
-
-
-def card_date_key(raw: str) -> str | None:
-    """``YYYY-MM-DD`` for a card date string, for comparing against ``since``."""
-    match = _CARD_DATE.search(raw)
-    if not match:
-        return None
-    month = _MONTHS.get(match.group(1)[:3].lower())
-    day = int(match.group(2))
-    if not month or not 1 <= day <= 31:
-        return None
-    return f"{match.group(3)}-{month:02d}-{day:02d}"
 
 
 def is_article_url(url: str, host: str) -> bool:

@@ -287,9 +287,8 @@ class CancerNetworkSpider(scrapy.Spider):
         listing = discovery.parse_listing(response.text, response.url, self.host)
         fresh = [link for link in listing.articles if not self._older_than_since(link.date)]
         yield from self.article_requests(fresh, "listing")
-        dated = [discovery.card_date_key(link.date) for link in listing.articles if link.date]
-        oldest = min((d for d in dated if d), default=None)
-        reached_since = self.args.since is not None and oldest is not None and oldest < self.args.since.isoformat()
+        # listings are newest first: once a card predates `since`, every later page does too
+        reached_since = len(fresh) < len(listing.articles)
         if listing.next_page and not reached_since:
             yield self.listing_request(listing.next_page, [link.url for link in listing.articles])
         if not self.args.sections:
@@ -375,10 +374,8 @@ class CancerNetworkSpider(scrapy.Spider):
         Pages reached through undated links (sidebars, related cards) are only known to be
         too old or in another section once extracted.
         """
-        if self.args.since is not None:
-            published = parse_date(item.get("datePublishedRaw") or "")
-            if published is not None and published.value[:10] < self.args.since.isoformat():
-                return "older_than_since"
+        if self._older_than_since(item.get("datePublishedRaw")):
+            return "older_than_since"
         if self.args.sections:
             section = _slug(item.get("section") or "")
             if section not in self.args.sections:
@@ -389,7 +386,7 @@ class CancerNetworkSpider(scrapy.Spider):
         return urlsplit(url).netloc.lower() == self.host
 
     def _older_than_since(self, raw: str | None) -> bool:
-        """True when a surface's date says the entry predates ``since`` (unknown: keep)."""
+        """True when a date string says the entry predates ``since`` (unknown: keep)."""
         if self.args.since is None or not raw:
             return False
         parsed = parse_date(raw)
