@@ -2,40 +2,68 @@
 
 Scrapy's engine runs on one core; extraction (parsing, structured data, the generic body
 extractor) is pure CPU work on bytes that pickle cheaply. :class:`ExtractionPool` hands each
-article page to a process pool and awaits the raw item, so downloading, scheduling and the
-pipelines go on while pages are extracted elsewhere. ``NEWSCRAWL_EXTRACT_WORKERS = 0`` runs
-extraction inline in the crawl process instead (same results, one core).
+article page to a worker process and awaits the raw item, so downloading, scheduling and the
+pipelines go on while pages are extracted elsewhere.
+
+Each worker is a plain subprocess (``python -m newscrawl.extraction_pool FD``) joined to the
+crawl by a socket pair; requests and results are length-prefixed pickles, read and written by
+the crawl's own asyncio loop, with no helper threads. ``concurrent.futures.ProcessPoolExecutor``,
+used before, adds a feeder and a manager thread that take the GIL from the engine on every
+page: measured on the twin (2,000 articles, extraction without pipelines), the switch took the
+crawl from 14.4 and 15.5 s to 13.3 and 13.4 s. A worker that dies (killed, out of memory, a
+crash in a C extension) or spends over ``timeout`` on one page is replaced; the pages it held
+are sent again once, then reported as failed. ``NEWSCRAWL_EXTRACT_WORKERS = 0`` runs extraction
+inline in the crawl process instead (same results, one core).
+
+Settings (read in :meth:`ExtractionPool.from_crawler`):
+
+``NEWSCRAWL_EXTRACT_WORKERS`` (int or ``"auto"``)
+    Worker processes; ``auto`` = one per core beyond the first (at most 4); 0 = inline.
+``NEWSCRAWL_EXTRACT_TIMEOUT`` (float seconds, 60)
+    A worker still on one page after this long is killed and replaced; the page fails.
+
+Stats: ``newscrawl/extraction/worker_died``, ``.../resent`` (pages sent again after a worker
+died), ``.../timeout``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
-import multiprocessing
 import os
-from concurrent.futures import Executor, ProcessPoolExecutor
-from typing import TYPE_CHECKING, Any, Mapping
-
-from scrapy import signals
-
-from newscrawl.extract.page import ArticlePage
+import pickle
+import signal
+import socket
+import struct
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
+    from scrapy.statscollectors import StatsCollector
 
 logger = logging.getLogger(__name__)
 
+_HEADER = struct.Struct("!I")
+#: A page whose worker died under it is sent again this many times before it is reported failed.
+RETRIES = 1
+STATS_PREFIX = "newscrawl/extraction"
+
 
 class ExtractionError(Exception):
-    """The page object failed on one page (it should not; the crawl goes on)."""
+    """The page object failed on one page, or its worker died twice under it (the crawl goes on)."""
 
 
 def extract_raw(url: str, body: bytes, headers: Mapping[str, str]) -> dict[str, Any]:
     """The page object's raw item; an exception comes back as ``{"_error": ...}``.
 
-    Module-level so a worker process can run it; never raises, so one bad page cannot
-    break the pool.
+    Never raises, so one bad page cannot take down its worker.
     """
+    from newscrawl.extract.page import ArticlePage
+
     try:
         return ArticlePage(url, body, headers=headers).to_item()
     except Exception as exc:  # noqa: BLE001 - reported to the caller, counted there
@@ -47,42 +75,236 @@ def default_workers() -> int:
     return max(0, min(4, (os.cpu_count() or 1) - 1))
 
 
-class ExtractionPool:
-    """Extracts pages in ``workers`` processes (0: inline)."""
+# -- worker side --------------------------------------------------------------------------------
 
-    def __init__(self, workers: int) -> None:
+
+def serve(sock: socket.socket) -> None:
+    """Worker loop: read ``(seq, function, args)`` frames, answer ``(seq, ok, result)`` frames.
+
+    Ends when the crawl closes its end. Runs in the worker process, one request at a time.
+    """
+    rfile = sock.makefile("rb")
+    wfile = sock.makefile("wb")
+    while True:
+        header = rfile.read(_HEADER.size)
+        if len(header) < _HEADER.size:
+            return
+        seq, function, args = pickle.loads(rfile.read(_HEADER.unpack(header)[0]))
+        try:
+            payload = pickle.dumps((seq, True, function(*args)), pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:  # noqa: BLE001 - the caller decides what a failure means
+            payload = pickle.dumps((seq, False, f"{type(exc).__name__}: {exc}"), pickle.HIGHEST_PROTOCOL)
+        wfile.write(_HEADER.pack(len(payload)) + payload)
+        wfile.flush()
+
+
+# -- crawl side ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _Job:
+    function: Callable[..., Any]
+    args: tuple[Any, ...]
+    future: asyncio.Future[Any]
+    attempts: int = 0
+    timer: asyncio.TimerHandle | None = None
+
+
+@dataclass
+class _Worker:
+    process: subprocess.Popen[bytes]
+    writer: asyncio.StreamWriter
+    #: jobs sent and not answered, oldest first: the worker answers in order, so the first
+    #: one is the page it is working on
+    jobs: dict[int, _Job] = field(default_factory=dict)
+    reader: asyncio.Task[None] | None = None
+
+
+class ExtractionPool:
+    """Extracts pages in ``workers`` subprocesses (0: inline in the crawl process)."""
+
+    def __init__(self, workers: int, *, timeout: float = 60.0, stats: StatsCollector | None = None) -> None:
         if workers < 0:
             raise ValueError(f"NEWSCRAWL_EXTRACT_WORKERS must be >= 0, got {workers}")
+        if timeout <= 0:
+            raise ValueError(f"NEWSCRAWL_EXTRACT_TIMEOUT must be > 0, got {timeout}")
         self.workers = workers
-        self._executor: Executor | None = None
+        self.timeout = timeout
+        self.stats = stats
+        self._pool: list[_Worker] = []
+        self._starting = asyncio.Lock()
+        self._seq = itertools.count()
+        self._closed = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractionPool:
-        workers = crawler.settings.get("NEWSCRAWL_EXTRACT_WORKERS")
-        pool = cls(default_workers() if workers in (None, "", "auto") else int(workers))
-        crawler.signals.connect(pool.spider_closed, signal=signals.spider_closed)
+        from scrapy import signals
+
+        settings = crawler.settings
+        workers = settings.get("NEWSCRAWL_EXTRACT_WORKERS")
+        pool = cls(
+            default_workers() if workers in (None, "", "auto") else int(workers),
+            timeout=settings.getfloat("NEWSCRAWL_EXTRACT_TIMEOUT", 60.0),
+        )
+        crawler.signals.connect(pool.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(pool.close, signal=signals.spider_closed)
         return pool
 
-    def _pool(self) -> Executor:
-        if self._executor is None:
-            # spawn: a clean interpreter, no copy of the running reactor's state
-            context = multiprocessing.get_context("spawn")
-            self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
-            logger.info("Extracting pages in %d worker process(es)", self.workers)
-        return self._executor
+    def spider_opened(self, spider: Any) -> None:
+        self.stats = spider.crawler.stats  # not set yet when the spider builds the pool
+
+    # -- public -------------------------------------------------------------------------------
 
     async def extract(self, url: str, body: bytes, headers: Mapping[str, str]) -> dict[str, Any]:
-        """The raw item of one page; raises :class:`ExtractionError` if the page object failed."""
-        if self.workers == 0:
-            item = extract_raw(url, body, headers)
-        else:
-            loop = asyncio.get_running_loop()
-            item = await loop.run_in_executor(self._pool(), extract_raw, url, body, dict(headers))
+        """The raw item of one page; raises :class:`ExtractionError` if it could not be had."""
+        item = await self.run(extract_raw, url, body, dict(headers))
         if "_error" in item:
             raise ExtractionError(item["_error"])
         return item
 
-    def spider_closed(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-            self._executor = None
+    async def run(self, function: Callable[..., Any], *args: Any) -> Any:
+        """``function(*args)`` in a worker (inline with 0 workers); ``function`` must be
+        importable by name, its arguments and result picklable. Raises :class:`ExtractionError`."""
+        if self.workers == 0:
+            try:
+                return function(*args)
+            except Exception as exc:  # the same contract as a worker
+                raise ExtractionError(f"{type(exc).__name__}: {exc}") from exc
+        if self._closed:
+            raise ExtractionError("extraction pool is closed")
+        job = _Job(function, args, asyncio.get_running_loop().create_future())
+        await self._submit(job)
+        return await job.future
+
+    def pids(self) -> list[int]:
+        """Process ids of the live workers (for operators and crash tests)."""
+        return [w.process.pid for w in self._pool]
+
+    async def close(self) -> None:
+        """Stop the workers: close their sockets (they exit at end of input) and reap them."""
+        self._closed = True
+        pool, self._pool = self._pool, []
+        for worker in pool:
+            worker.writer.close()
+            self._fail(worker, "extraction pool closed")
+        for worker in pool:
+            try:
+                await asyncio.to_thread(worker.process.wait, 10)
+            except subprocess.TimeoutExpired:
+                worker.process.kill()
+                await asyncio.to_thread(worker.process.wait)
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _inc(self, name: str) -> None:
+        if self.stats is not None:
+            self.stats.inc_value(f"{STATS_PREFIX}/{name}")
+
+    async def _submit(self, job: _Job) -> None:
+        """Send ``job`` to the least busy worker, starting workers up to ``workers``."""
+        if len(self._pool) < self.workers:
+            async with self._starting:
+                if len(self._pool) < self.workers and not self._closed:
+                    self._pool.append(await self._start_worker())
+        if not self._pool:
+            job.future.set_exception(ExtractionError("extraction pool is closed"))
+            return
+        worker = min(self._pool, key=lambda w: len(w.jobs))
+        seq = next(self._seq)
+        worker.jobs[seq] = job
+        job.attempts += 1
+        job.timer = None
+        self._arm(worker)
+        payload = pickle.dumps((seq, job.function, job.args), pickle.HIGHEST_PROTOCOL)
+        worker.writer.write(_HEADER.pack(len(payload)) + payload)
+
+    def _arm(self, worker: _Worker) -> None:
+        """Start the timeout of the page the worker is on (pages waiting behind it do not count)."""
+        for seq, job in worker.jobs.items():
+            if job.timer is None:
+                job.timer = asyncio.get_running_loop().call_later(self.timeout, self._expire, worker, seq)
+            return
+
+    async def _start_worker(self) -> _Worker:
+        parent, child = socket.socketpair()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "newscrawl.extraction_pool", str(child.fileno())],
+            pass_fds=[child.fileno()], stdin=subprocess.DEVNULL,
+        )
+        child.close()
+        reader, writer = await asyncio.open_connection(sock=parent, limit=2**26)
+        worker = _Worker(process, writer)
+        worker.reader = asyncio.get_running_loop().create_task(self._read(worker, reader))
+        logger.info("Started extraction worker %d", process.pid)
+        return worker
+
+    def _expire(self, worker: _Worker, seq: int) -> None:
+        """A job overran the timeout: fail it for good and replace its (stuck) worker."""
+        job = worker.jobs.get(seq)
+        if job is None or job.future.done():
+            return
+        self._inc("timeout")
+        logger.error("Extraction took over %g s: killing worker %d", self.timeout, worker.process.pid)
+        job.attempts = RETRIES + 1  # a page that hangs its worker is not sent again
+        job.future.set_exception(ExtractionError(f"timed out after {self.timeout:g} s"))
+        self._retire(worker)
+        worker.process.kill()
+
+    def _retire(self, worker: _Worker) -> None:
+        """Send no more jobs to ``worker`` (it is dead or about to be)."""
+        if worker in self._pool:
+            self._pool.remove(worker)
+
+    def _fail(self, worker: _Worker, reason: str) -> list[_Job]:
+        """Take the worker's unfinished jobs; fail those out of retries (or all, with no retry)."""
+        jobs, worker.jobs = [j for j in worker.jobs.values() if not j.future.done()], {}
+        retry = []
+        for job in jobs:
+            if job.timer is not None:
+                job.timer.cancel()
+            if job.attempts <= RETRIES and not self._closed:
+                retry.append(job)
+            else:
+                job.future.set_exception(ExtractionError(reason))
+        return retry
+
+    async def _read(self, worker: _Worker, reader: asyncio.StreamReader) -> None:
+        """Resolve each job as its result arrives; when the worker dies, send its jobs again."""
+        try:
+            while True:
+                header = await reader.readexactly(_HEADER.size)
+                seq, ok, result = pickle.loads(await reader.readexactly(_HEADER.unpack(header)[0]))
+                job = worker.jobs.pop(seq, None)
+                self._arm(worker)
+                if job is None or job.future.done():
+                    continue
+                if job.timer is not None:
+                    job.timer.cancel()
+                if ok:
+                    job.future.set_result(result)
+                else:
+                    job.future.set_exception(ExtractionError(result))
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        except Exception:  # a garbled stream: the worker cannot be trusted any more
+            logger.exception("Bad reply from extraction worker %d", worker.process.pid)
+            worker.process.kill()
+        if self._closed:
+            return
+        self._retire(worker)
+        worker.writer.close()
+        code = await asyncio.to_thread(worker.process.wait)
+        self._inc("worker_died")
+        retry = self._fail(worker, f"worker exited (code {code}) while extracting")
+        logger.error("Extraction worker %d exited (code %s); sending %d page(s) again",
+                     worker.process.pid, code, len(retry))
+        for job in retry:
+            self._inc("resent")
+            await self._submit(job)
+
+
+if __name__ == "__main__":  # a worker: python -m newscrawl.extraction_pool FD
+    # Ctrl-C reaches the whole process group: the crawl stops gracefully and still needs its
+    # workers; they exit when it closes their socket.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    serve(socket.socket(fileno=int(sys.argv[1])))

@@ -25,6 +25,12 @@ AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
+#: Items and requests of one response are handled one after the other. Each page yields at most
+#: one item and the pipelines are synchronous, so parallel handling gains nothing, while Scrapy
+#: starts this many asyncio tasks for every response. A navigation-only crawl of the twin
+#: (2,000 articles, three alternating runs) took 8.3-9.9 s at Scrapy's default of 100 and
+#: 5.6-7.4 s at 1.
+CONCURRENT_ITEMS = 1
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 
@@ -85,3 +91,5 @@ NEWSCRAWL_STATS_FILE = ""
 NEWSCRAWL_EXTRACT_ENABLED = True
 #: Worker processes for extraction ("auto": one per core beyond the first, at most 4; 0: inline).
 NEWSCRAWL_EXTRACT_WORKERS = "auto"
+#: Seconds one page may take in a worker before the worker is killed and replaced.
+NEWSCRAWL_EXTRACT_TIMEOUT = 60.0

@@ -104,42 +104,45 @@ _TABLE_ROW_RE = re.compile(r"\|(.+)\|")
 
 def _table_row(line: str) -> str:
     """A Markdown-style table row ("| a | b |") as its cells separated by single spaces."""
-    match = _TABLE_ROW_RE.fullmatch(line)
+    match = _TABLE_ROW_RE.fullmatch(line) if line.startswith("|") else None
     if not match:
         return line
     return " ".join(cell.strip() for cell in match.group(1).split("|") if cell.strip())
 
 
-#: All rules as one alternation (one regex call per line instead of one per rule); the group
-#: that matched names the rule, in the same order of precedence as ``_LINE_RULES``.
-_ANY_RULE = re.compile(
-    "|".join(f"(?P<r{i}>{pattern.pattern})" for i, (_, pattern) in enumerate(_LINE_RULES)),
-    re.IGNORECASE,
-)
+def _alternation(indices: Iterable[int]) -> re.Pattern[str]:
+    """The rules at ``indices`` as one alternation (one regex call per line instead of one per
+    rule); the group that matched names the rule, tried in ``_LINE_RULES`` order."""
+    return re.compile("|".join(f"(?P<r{i}>{_LINE_RULES[i][1].pattern})" for i in indices), re.IGNORECASE)
 
+
+#: Rules that open with ``.{0,N}`` scan the whole line for a word, which makes them the costly
+#: part of the alternation; they run only on lines holding one of ``_SCANNING_WORDS``.
+_SCANNING = frozenset(i for i, (_, pattern) in enumerate(_LINE_RULES) if pattern.pattern.startswith(".{"))
+_SCANNING_WORDS = ("newsletter", "inbox", "cookie", "rights reserved")
+_ANCHORED_RULES = _alternation(i for i in range(len(_LINE_RULES)) if i not in _SCANNING)
+_SCANNING_RULES = _alternation(sorted(_SCANNING))
 
 #: Only these rules can match a line longer than ``_SHORT_LINE`` characters (the others are
 #: bounded well below it): promos start with their keyword, copyright lines with their sign,
 #: newsletter, cookie and rights lines contain theirs; URL lines start with http or www. Prose
-#: lines are long, and most of a body: this skips the regular expression for them.
+#: lines are long, and most of a body: this skips the regular expressions for them.
 _SHORT_LINE = 150
 _LONG_LINE_STARTS = ("read ", "also ", "see also", "related", "recommended", "more", "watch",
                      "listen", "click here", "©", "(c)", "copyright", "http", "www.")
-_LONG_LINE_WORDS = ("newsletter", "inbox", "cookie", "rights reserved")
 
 
 def _rule(line: str) -> str | None:
-    """The reason ``line`` is boilerplate, or None to keep it."""
+    """The reason ``line`` is boilerplate (the first rule that matches it whole), or None."""
     if len(line) > 400:
         return None
-    if len(line) > _SHORT_LINE:
-        low = line.casefold()
-        if not (low.startswith(_LONG_LINE_STARTS) or any(w in low for w in _LONG_LINE_WORDS)):
-            return None
-    match = _ANY_RULE.fullmatch(line)
-    if match is None:
+    low = line.casefold()
+    scan = any(word in low for word in _SCANNING_WORDS)
+    if len(line) > _SHORT_LINE and not (scan or low.startswith(_LONG_LINE_STARTS)):
         return None
-    return _LINE_RULES[int(match.lastgroup[1:])][0]
+    found = [int(m.lastgroup[1:]) for m in (_ANCHORED_RULES.fullmatch(line),
+                                            _SCANNING_RULES.fullmatch(line) if scan else None) if m]
+    return _LINE_RULES[min(found)][0] if found else None
 
 
 def split_paragraphs(text: str) -> list[str]:
@@ -164,6 +167,7 @@ class Cleaned:
 def _clean_once(text: str, headline_key: str, removed: Counter[str]) -> str:
     paragraphs: list[list[str]] = []
     previous = ""  # the last line kept
+    previous_key: str | None = ""  # its _key, computed when first needed
     for para in split_paragraphs(text):
         lines: list[str] = []
         for line in para.split("\n"):
@@ -176,11 +180,15 @@ def _clean_once(text: str, headline_key: str, removed: Counter[str]) -> str:
             # Display doubling: a teaser title shown twice (image alt, then heading) or a pull
             # quote repeating the paragraph just above it. The text appears once. (Keys differ
             # from the lines by punctuation and spacing only: unequal lengths need no keys.)
-            if abs(len(line) - len(previous)) <= max(10, len(line) // 5) and _key(line) and (
-                    _key(line) == _key(previous)):
-                removed["doubled_line"] += 1
-                continue
-            previous = line
+            key = None
+            if abs(len(line) - len(previous)) <= max(10, len(line) // 5):
+                key = _key(line)
+                if previous_key is None:
+                    previous_key = _key(previous)
+                if key and key == previous_key:
+                    removed["doubled_line"] += 1
+                    continue
+            previous, previous_key = line, key
             lines.append(line)
         if lines:
             paragraphs.append(lines)
@@ -304,13 +312,19 @@ class RepeatedBlockLearner:
                 break
             del table.seen[victim]
 
+    def _line_hashes(self, paragraphs: Iterable[str]) -> list[list[int | None]]:
+        """Each line's block hash, None for lines that are never learned (nor stripped)."""
+        return [[self._hash(_key(line)) if self._learnable(line) else None
+                 for line in para.split("\n")] for para in paragraphs]
+
     def observe(self, site: str, article_key: str, paragraphs: Iterable[str]) -> int:
         """Record the paragraphs of one article, in order; returns how many blocks were learned."""
+        return self._observe(site, article_key, self._line_hashes(paragraphs))
+
+    def _observe(self, site: str, article_key: str, hashed: list[list[int | None]]) -> int:
         table = self._sites.setdefault(site, _SiteTable())
         table.pages += 1
         article = self._hash(article_key)
-        hashed = [[self._hash(_key(line)) if self._learnable(line) else None
-                   for line in para.split("\n")] for para in paragraphs]
         # Peel blocks already learned off both ends, so a rail of several leaked teasers is
         # learned from the outside in while the edge zone itself stays narrow.
         start, stop = 0, len(hashed)
@@ -368,16 +382,17 @@ class RepeatedBlockLearner:
     def process(self, site: str, article_key: str, text: str) -> tuple[str, int, int]:
         """Observe then strip one article body: ``(text, removed, newly_learned)``."""
         paragraphs = split_paragraphs(text)
-        newly = self.observe(site, article_key, paragraphs)
-        table = self._sites[site]
-        if not table.learned:
+        hashed = self._line_hashes(paragraphs)
+        newly = self._observe(site, article_key, hashed)
+        learned = self._sites[site].learned
+        if not learned:
             return "\n\n".join(paragraphs), 0, newly
         out: list[str] = []
         removed = 0
-        total = sum(para.count("\n") + 1 for para in paragraphs)
-        for para in paragraphs:
-            lines = [ln for ln in para.split("\n") if self._hash(_key(ln)) not in table.learned]
-            removed += para.count("\n") + 1 - len(lines)
+        total = sum(len(hashes) for hashes in hashed)
+        for para, hashes in zip(paragraphs, hashed):
+            lines = [ln for ln, h in zip(para.split("\n"), hashes) if h is None or h not in learned]
+            removed += len(hashes) - len(lines)
             if lines:
                 out.append("\n".join(lines))
         if not out or removed > self.max_share * total:

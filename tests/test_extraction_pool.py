@@ -1,0 +1,157 @@
+"""The extraction pool: real worker subprocesses, same results as inline, crashes and hangs survived."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from scrapy.statscollectors import MemoryStatsCollector
+from scrapy.utils.test import get_crawler
+
+from newscrawl.extraction_pool import ExtractionError, ExtractionPool, extract_raw
+
+PAGES = Path(__file__).parent / "fixtures" / "pages"
+HTML = {"Content-Type": "text/html; charset=utf-8"}
+
+
+def _pages() -> list[tuple[str, bytes]]:
+    return [(f"https://www.cancernetwork.com/view/{d.name}", (d / "input.html").read_bytes())
+            for d in sorted(PAGES.iterdir())]
+
+
+def _stats() -> MemoryStatsCollector:
+    stats = MemoryStatsCollector(get_crawler())
+    stats.open_spider()
+    return stats
+
+
+def _run(pool: ExtractionPool, coro):  # noqa: ANN001, ANN202 - any coroutine
+    async def main():  # noqa: ANN202
+        try:
+            return await coro
+        finally:
+            await pool.close()
+
+    return asyncio.run(main())
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_same_items_as_inline(workers: int) -> None:
+    pool = ExtractionPool(workers)
+    pages = _pages()
+
+    async def extract_all() -> list[dict]:
+        return await asyncio.gather(*(pool.extract(url, body, HTML) for url, body in pages))
+
+    items = _run(pool, extract_all())
+    assert items == [extract_raw(url, body, HTML) for url, body in pages]
+    assert items[0]["headline"]
+
+
+def test_an_exception_fails_one_call_not_the_worker() -> None:
+    pool = ExtractionPool(1)
+
+    async def calls() -> tuple[str, int]:
+        with pytest.raises(ExtractionError, match="ValueError"):
+            await pool.run(int, "not a number")
+        return await pool.run(str.upper, "ok"), len(pool.pids())
+
+    assert _run(pool, calls()) == ("OK", 1)
+
+
+def test_killed_worker_is_replaced_and_its_pages_sent_again() -> None:
+    stats = _stats()
+    pool = ExtractionPool(1, stats=stats)
+
+    async def crash() -> tuple[list[None], int, int]:
+        jobs = [asyncio.ensure_future(pool.run(time.sleep, 0.3)) for _ in range(3)]
+        while not pool.pids():
+            await asyncio.sleep(0.01)
+        first = pool.pids()[0]
+        await asyncio.sleep(0.1)
+        os.kill(first, signal.SIGKILL)
+        results = await asyncio.gather(*jobs)
+        return results, first, pool.pids()[0]
+
+    results, first, second = _run(pool, crash())
+    assert results == [None, None, None]
+    assert first != second
+    assert stats.get_value("newscrawl/extraction/worker_died") == 1
+    assert stats.get_value("newscrawl/extraction/resent") == 3
+
+
+def test_a_page_that_kills_its_worker_twice_fails_alone() -> None:
+    stats = _stats()
+    pool = ExtractionPool(1, stats=stats)
+
+    async def calls() -> str:
+        with pytest.raises(ExtractionError, match=r"worker exited \(code 3\)"):
+            await pool.run(os._exit, 3)
+        return await pool.run(str.upper, "still working")
+
+    assert _run(pool, calls()) == "STILL WORKING"
+    assert stats.get_value("newscrawl/extraction/worker_died") == 2
+    assert stats.get_value("newscrawl/extraction/resent") == 1
+
+
+def test_a_hung_page_times_out_and_its_worker_is_replaced() -> None:
+    stats = _stats()
+    pool = ExtractionPool(1, timeout=0.5, stats=stats)
+
+    async def calls() -> tuple[float, str]:
+        start = time.monotonic()
+        with pytest.raises(ExtractionError, match="timed out after 0.5 s"):
+            await pool.run(time.sleep, 30)
+        return time.monotonic() - start, await pool.run(str.upper, "next")
+
+    waited, after = _run(pool, calls())
+    assert waited < 5
+    assert after == "NEXT"
+    assert stats.get_value("newscrawl/extraction/timeout") == 1
+    assert stats.get_value("newscrawl/extraction/resent") is None  # a hang is not sent again
+
+
+def test_the_timeout_counts_from_when_the_worker_starts_a_page() -> None:
+    pool = ExtractionPool(1, timeout=1.0)
+
+    async def queued() -> list[None]:  # 2.1 s of work queued at once, each page 0.7 s
+        return await asyncio.gather(*(pool.run(time.sleep, 0.7) for _ in range(3)))
+
+    assert _run(pool, queued()) == [None, None, None]
+
+
+def test_an_unpicklable_result_fails_one_call_not_the_worker() -> None:
+    pool = ExtractionPool(1)
+
+    async def calls() -> str:
+        with pytest.raises(ExtractionError, match="pickle"):
+            await pool.run(threading.Lock)
+        return await pool.run(str.upper, "fine")
+
+    assert _run(pool, calls()) == "FINE"
+
+
+def test_close_reaps_the_workers() -> None:
+    pool = ExtractionPool(2)
+
+    async def calls() -> list[int]:
+        await asyncio.gather(*(pool.run(str.upper, "x") for _ in range(4)))
+        return pool.pids()
+
+    pids = _run(pool, calls())
+    assert len(pids) == 2
+    assert pool.pids() == []
+    for pid in pids:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+
+
+@pytest.mark.parametrize(("workers", "timeout"), [(-1, 60.0), (1, 0.0)])
+def test_bad_settings_are_refused(workers: int, timeout: float) -> None:
+    with pytest.raises(ValueError, match="NEWSCRAWL_EXTRACT_"):
+        ExtractionPool(workers, timeout=timeout)
