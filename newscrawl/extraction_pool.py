@@ -11,9 +11,10 @@ the crawl's own asyncio loop, with no helper threads. ``concurrent.futures.Proce
 used before, adds a feeder and a manager thread that take the GIL from the engine on every
 page: measured on the twin (2,000 articles, extraction without pipelines), the switch took the
 crawl from 14.4 and 15.5 s to 13.3 and 13.4 s. A worker that dies (killed, out of memory, a
-crash in a C extension) or spends over ``timeout`` on one page is replaced; the pages it held
-are sent again once, then reported as failed. ``NEWSCRAWL_EXTRACT_WORKERS = 0`` runs extraction
-inline in the crawl process instead (same results, one core).
+crash in a C extension) or spends over ``timeout`` on one page is replaced and the pages it held
+are sent again; the page it was on fails when it times out or was in hand at a second death.
+``NEWSCRAWL_EXTRACT_WORKERS = 0`` runs extraction inline in the crawl process instead (same
+results, one core).
 
 Settings (read in :meth:`ExtractionPool.from_crawler`):
 
@@ -48,7 +49,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 _HEADER = struct.Struct("!I")
-#: A page whose worker died under it is sent again this many times before it is reported failed.
+#: A page its worker died on is sent again this many times before it is reported failed. (Only
+#: the page a worker was on can have killed it: the pages queued behind it are always sent again.)
 RETRIES = 1
 STATS_PREFIX = "newscrawl/extraction"
 
@@ -106,7 +108,7 @@ class _Job:
     function: Callable[..., Any]
     args: tuple[Any, ...]
     future: asyncio.Future[Any]
-    attempts: int = 0
+    deaths: int = 0  # workers that died while on this page
     timer: asyncio.TimerHandle | None = None
 
 
@@ -142,10 +144,16 @@ class ExtractionPool:
 
         settings = crawler.settings
         workers = settings.get("NEWSCRAWL_EXTRACT_WORKERS")
-        pool = cls(
-            default_workers() if workers in (None, "", "auto") else int(workers),
-            timeout=settings.getfloat("NEWSCRAWL_EXTRACT_TIMEOUT", 60.0),
-        )
+        try:
+            count = default_workers() if workers in (None, "", "auto") else int(workers)
+        except ValueError:
+            raise ValueError(f"NEWSCRAWL_EXTRACT_WORKERS must be a number or 'auto', got {workers!r}") from None
+        try:
+            timeout = settings.getfloat("NEWSCRAWL_EXTRACT_TIMEOUT", 60.0)
+        except ValueError:
+            raise ValueError("NEWSCRAWL_EXTRACT_TIMEOUT must be a number of seconds, got "
+                             f"{settings.get('NEWSCRAWL_EXTRACT_TIMEOUT')!r}") from None
+        pool = cls(count, timeout=timeout)
         crawler.signals.connect(pool.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(pool.close, signal=signals.spider_closed)
         return pool
@@ -212,8 +220,6 @@ class ExtractionPool:
         worker = min(self._pool, key=lambda w: len(w.jobs))
         seq = next(self._seq)
         worker.jobs[seq] = job
-        job.attempts += 1
-        job.timer = None
         self._arm(worker)
         payload = pickle.dumps((seq, job.function, job.args), pickle.HIGHEST_PROTOCOL)
         worker.writer.write(_HEADER.pack(len(payload)) + payload)
@@ -245,7 +251,6 @@ class ExtractionPool:
             return
         self._inc("timeout")
         logger.error("Extraction took over %g s: killing worker %d", self.timeout, worker.process.pid)
-        job.attempts = RETRIES + 1  # a page that hangs its worker is not sent again
         job.future.set_exception(ExtractionError(f"timed out after {self.timeout:g} s"))
         self._retire(worker)
         worker.process.kill()
@@ -256,13 +261,22 @@ class ExtractionPool:
             self._pool.remove(worker)
 
     def _fail(self, worker: _Worker, reason: str) -> list[_Job]:
-        """Take the worker's unfinished jobs; fail those out of retries (or all, with no retry)."""
-        jobs, worker.jobs = [j for j in worker.jobs.values() if not j.future.done()], {}
+        """Take a dead worker's unfinished jobs: the ones to send again, failing the rest.
+
+        The first job is the page the worker was on; it fails after ``RETRIES`` deaths. With the
+        pool closed, every job fails.
+        """
+        jobs, worker.jobs = list(worker.jobs.values()), {}
+        if jobs:
+            jobs[0].deaths += 1
         retry = []
         for job in jobs:
             if job.timer is not None:
                 job.timer.cancel()
-            if job.attempts <= RETRIES and not self._closed:
+            if job.future.done():  # answered by a timeout already
+                continue
+            if job.deaths <= RETRIES and not self._closed:
+                job.timer = None
                 retry.append(job)
             else:
                 job.future.set_exception(ExtractionError(reason))

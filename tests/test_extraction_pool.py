@@ -5,6 +5,9 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import subprocess
+import sys
+import textwrap
 import threading
 import time
 from pathlib import Path
@@ -103,17 +106,19 @@ def test_a_hung_page_times_out_and_its_worker_is_replaced() -> None:
     stats = _stats()
     pool = ExtractionPool(1, timeout=0.5, stats=stats)
 
-    async def calls() -> tuple[float, str]:
+    async def calls() -> tuple[float, str, str]:
         start = time.monotonic()
+        hung = asyncio.ensure_future(pool.run(time.sleep, 30))
+        queued = asyncio.ensure_future(pool.run(str.upper, "queued"))  # waits behind the hang
         with pytest.raises(ExtractionError, match="timed out after 0.5 s"):
-            await pool.run(time.sleep, 30)
-        return time.monotonic() - start, await pool.run(str.upper, "next")
+            await hung
+        return time.monotonic() - start, await queued, await pool.run(str.upper, "next")
 
-    waited, after = _run(pool, calls())
+    waited, queued, after = _run(pool, calls())
     assert waited < 5
-    assert after == "NEXT"
+    assert (queued, after) == ("QUEUED", "NEXT")
     assert stats.get_value("newscrawl/extraction/timeout") == 1
-    assert stats.get_value("newscrawl/extraction/resent") is None  # a hang is not sent again
+    assert stats.get_value("newscrawl/extraction/resent") == 1  # the queued page, not the hang
 
 
 def test_the_timeout_counts_from_when_the_worker_starts_a_page() -> None:
@@ -136,6 +141,20 @@ def test_an_unpicklable_result_fails_one_call_not_the_worker() -> None:
     assert _run(pool, calls()) == "FINE"
 
 
+def test_ctrl_c_leaves_workers_serving() -> None:
+    pool = ExtractionPool(1)
+
+    async def calls() -> tuple[int, int, str]:
+        await pool.run(str.upper, "warm up")
+        before = pool.pids()[0]
+        os.kill(before, signal.SIGINT)  # what a terminal's Ctrl-C sends the whole group
+        await asyncio.sleep(0.2)
+        return before, pool.pids()[0], await pool.run(str.upper, "after")
+
+    before, after, result = _run(pool, calls())
+    assert before == after and result == "AFTER"
+
+
 def test_close_reaps_the_workers() -> None:
     pool = ExtractionPool(2)
 
@@ -155,3 +174,38 @@ def test_close_reaps_the_workers() -> None:
 def test_bad_settings_are_refused(workers: int, timeout: float) -> None:
     with pytest.raises(ValueError, match="NEWSCRAWL_EXTRACT_"):
         ExtractionPool(workers, timeout=timeout)
+
+
+def test_workers_exit_when_the_crawl_process_is_killed(tmp_path: Path) -> None:
+    script = tmp_path / "crawl.py"
+    script.write_text(textwrap.dedent("""
+        import asyncio, sys
+        from newscrawl.extraction_pool import ExtractionPool
+
+        async def main():
+            pool = ExtractionPool(2)
+            await asyncio.gather(*(pool.run(str.upper, "x") for _ in range(4)))
+            print(*pool.pids(), flush=True)
+            await asyncio.sleep(60)
+
+        asyncio.run(main())
+    """))
+    crawl = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    assert crawl.stdout is not None
+    pids = [int(pid) for pid in crawl.stdout.readline().split()]
+    assert len(pids) == 2
+    crawl.kill()
+    crawl.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(pid) for pid in pids):
+        time.sleep(0.05)
+    assert not any(_alive(pid) for pid in pids)
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` still runs (an exited worker of a killed parent is reaped by init)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"

@@ -59,3 +59,12 @@ def test_scrapy_crawl_exit_codes(project: dict[str, str], tmp_path: Path) -> Non
     last = locked.stderr.strip().splitlines()[-1]
     assert last.startswith("newscrawl crawl: failed start: state is locked by another run")
     assert "cron-0800" in last
+
+
+@pytest.mark.parametrize("setting", ["NEWSCRAWL_EXTRACT_WORKERS=-1", "NEWSCRAWL_EXTRACT_WORKERS=many",
+                                     "NEWSCRAWL_EXTRACT_TIMEOUT=0", "NEWSCRAWL_EXTRACT_TIMEOUT=soon"])
+def test_bad_extraction_settings_exit_2(project: dict[str, str], tmp_path: Path, setting: str) -> None:
+    bad = scrapy_crawl(project, tmp_path, "-a", "base_url=http://127.0.0.1:9", "-s", setting)
+    assert bad.returncode == 2, bad.stderr[-2000:]
+    last = bad.stderr.strip().splitlines()[-1]
+    assert "bad arguments or settings" in last and setting.split("=")[0] in last

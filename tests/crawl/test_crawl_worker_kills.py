@@ -1,0 +1,80 @@
+"""A crawl of the twin whose extraction workers are killed with SIGKILL mid-crawl: the crawl
+replaces them, sends their pages again, and still exports every article exactly once."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from newscrawl.replica import truth_records
+
+from .conftest import members, path_of
+
+ARTICLES = 600
+ROOT = Path(__file__).parents[2]
+
+
+def _workers(pid: int) -> list[int]:
+    """Live extraction worker subprocesses of process ``pid``."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        for child in task.read_text().split():
+            try:
+                command = Path(f"/proc/{child}/cmdline").read_bytes()
+            except OSError:
+                continue
+            if b"newscrawl.extraction_pool" in command:
+                found.append(int(child))
+    return found
+
+
+def test_crawl_survives_killed_workers(tmp_path: Path) -> None:
+    twin = subprocess.Popen(
+        [sys.executable, "-m", "newscrawl.replica", "--port", "0", "--articles", str(ARTICLES)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )
+    try:
+        assert twin.stdout is not None
+        base_url = twin.stdout.readline().strip()
+        stats_file = tmp_path / "stats.json"
+        crawl = subprocess.Popen(
+            [sys.executable, "-m", "newscrawl.cli", "crawl", "cancernetwork", "-a", f"base_url={base_url}",
+             "-s", "LOG_LEVEL=WARNING", "-s", f"NEWSCRAWL_STATS_FILE={stats_file}",
+             "-s", "NEWSCRAWL_EXTRACT_WORKERS=1",
+             "-s", f"NEWSCRAWL_OUTPUT_DIR={tmp_path / 'output'}",
+             "-s", f"NEWSCRAWL_STATE_DIR={tmp_path / 'state'}"],
+            cwd=ROOT, stderr=subprocess.PIPE, text=True,
+        )
+        killed: list[int] = []
+        deadline = time.monotonic() + 120
+        while len(killed) < 2 and crawl.poll() is None and time.monotonic() < deadline:
+            fresh = [pid for pid in _workers(crawl.pid) if pid not in killed]
+            if fresh:
+                # let it start up and finish the page the last one died on: a page in hand at
+                # two deaths is failed on purpose (it may be what kills workers)
+                time.sleep(1.0)
+                os.kill(fresh[0], signal.SIGKILL)
+                killed.append(fresh[0])
+            time.sleep(0.02)
+        _, stderr = crawl.communicate(timeout=600)
+    finally:
+        twin.terminate()
+        twin.wait(timeout=10)
+    assert len(killed) == 2, "the crawl ended before two workers could be killed"
+    assert crawl.returncode == 0, stderr[-3000:]
+    stats = json.loads(stats_file.read_text("utf-8"))
+    assert stats["newscrawl/extraction/worker_died"] == 2
+    assert stats.get("newscrawl/spider/extract_error", 0) == 0
+    (feed,) = (tmp_path / "output" / "cancernetwork").glob("*.jsonl")
+    items = [json.loads(line) for line in feed.read_text("utf-8").splitlines()]
+    truth = list(truth_records(articles=ARTICLES, base_url=base_url))
+    group = {path: n for n, record in enumerate(truth) for path in members(record)}
+    seen = [group.get(path_of(item["url"])) for item in items]
+    assert None not in seen, "an output line matches no truth article"
+    assert len(seen) == len(set(seen)), "an article was exported twice"
+    assert set(seen) == set(range(len(truth))), "an article was lost"
