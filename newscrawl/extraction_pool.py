@@ -39,8 +39,9 @@ import socket
 import struct
 import subprocess
 import sys
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -233,7 +234,7 @@ class ExtractionPool:
 
     async def _start_worker(self) -> _Worker:
         parent, child = socket.socketpair()
-        process = subprocess.Popen(
+        process = subprocess.Popen(  # noqa: ASYNC220 - fork and exec, no wait
             [sys.executable, "-m", "newscrawl.extraction_pool", str(child.fileno())],
             pass_fds=[child.fileno()], stdin=subprocess.DEVNULL,
         )

@@ -10,7 +10,9 @@ import sys
 import textwrap
 import threading
 import time
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 from scrapy.statscollectors import MemoryStatsCollector
@@ -20,6 +22,7 @@ from newscrawl.extraction_pool import ExtractionError, ExtractionPool, extract_r
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 HTML = {"Content-Type": "text/html; charset=utf-8"}
+T = TypeVar("T")
 
 
 def _pages() -> list[tuple[str, bytes]]:
@@ -33,8 +36,10 @@ def _stats() -> MemoryStatsCollector:
     return stats
 
 
-def _run(pool: ExtractionPool, coro):  # noqa: ANN001, ANN202 - any coroutine
-    async def main():  # noqa: ANN202
+def _run(pool: ExtractionPool, coro: Coroutine[Any, Any, T]) -> T:
+    """Run ``coro`` on a new event loop, then close the pool on that loop."""
+
+    async def main() -> T:
         try:
             return await coro
         finally:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -26,6 +28,20 @@ def run_crawl(tmp_path: Path, *spider_args: str, settings: tuple[str, ...] = ())
     assert done.returncode == 0, done.stderr[-3000:]
     lines = feed.read_text("utf-8").splitlines()
     return [json.loads(line) for line in lines], json.loads(stats_file.read_text("utf-8"))
+
+
+@contextmanager
+def twin_process(*args: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """The twin in its own process on a free port (``python -m newscrawl.replica``): (process, base URL)."""
+    twin = subprocess.Popen([sys.executable, "-m", "newscrawl.replica", "--port", "0", *args],
+                            cwd=Path(__file__).parents[2], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert twin.stdout is not None
+        yield twin, twin.stdout.readline().strip()
+    finally:
+        twin.terminate()
+        twin.wait(timeout=10)
 
 
 def path_of(url: str) -> str:

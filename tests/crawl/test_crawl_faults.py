@@ -11,20 +11,14 @@ from pathlib import Path
 
 from newscrawl.replica import BOILERPLATE_PHRASES, truth_records
 
-from .conftest import members, path_of
+from .conftest import members, path_of, twin_process
 
 ARTICLES = 300
 ROOT = Path(__file__).parents[2]
 
 
 def test_crawl_with_all_faults(tmp_path: Path) -> None:
-    twin = subprocess.Popen(
-        [sys.executable, "-m", "newscrawl.replica", "--port", "0", "--articles", str(ARTICLES),
-         "--faults"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-    )
-    try:
-        assert twin.stdout is not None
-        base_url = twin.stdout.readline().strip()
+    with twin_process("--articles", str(ARTICLES), "--faults") as (_, base_url):
         stats_file = tmp_path / "stats.json"
         done = subprocess.run(
             [sys.executable, "-m", "newscrawl.cli", "crawl", "cancernetwork", "-a", f"base_url={base_url}",
@@ -33,9 +27,6 @@ def test_crawl_with_all_faults(tmp_path: Path) -> None:
              "-s", f"NEWSCRAWL_STATE_DIR={tmp_path / 'state'}"],
             cwd=ROOT, capture_output=True, text=True, timeout=600,
         )
-    finally:
-        twin.terminate()
-        twin.wait(timeout=10)
     assert done.returncode == 0, done.stderr[-3000:]
     stats = json.loads(stats_file.read_text("utf-8"))
     (feed,) = (tmp_path / "output" / "cancernetwork").glob("*.jsonl")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from newscrawl.replica import truth_records
 
-from .conftest import members, path_of
+from .conftest import members, path_of, twin_process
 
 ARTICLES = 600
 ROOT = Path(__file__).parents[2]
@@ -34,13 +34,7 @@ def _workers(pid: int) -> list[int]:
 
 
 def test_crawl_survives_killed_workers(tmp_path: Path) -> None:
-    twin = subprocess.Popen(
-        [sys.executable, "-m", "newscrawl.replica", "--port", "0", "--articles", str(ARTICLES)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-    )
-    try:
-        assert twin.stdout is not None
-        base_url = twin.stdout.readline().strip()
+    with twin_process("--articles", str(ARTICLES)) as (_, base_url):
         stats_file = tmp_path / "stats.json"
         crawl = subprocess.Popen(
             [sys.executable, "-m", "newscrawl.cli", "crawl", "cancernetwork", "-a", f"base_url={base_url}",
@@ -62,9 +56,6 @@ def test_crawl_survives_killed_workers(tmp_path: Path) -> None:
                 killed.append(fresh[0])
             time.sleep(0.02)
         _, stderr = crawl.communicate(timeout=600)
-    finally:
-        twin.terminate()
-        twin.wait(timeout=10)
     assert len(killed) == 2, "the crawl ended before two workers could be killed"
     assert crawl.returncode == 0, stderr[-3000:]
     stats = json.loads(stats_file.read_text("utf-8"))
