@@ -27,6 +27,7 @@ HERE = Path(__file__).parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE))
 import minisite  # noqa: E402
+from twinproc import wait_for_part  # noqa: E402
 
 ENV = dict(os.environ, PYTHONPATH=str(ROOT))
 
@@ -245,14 +246,9 @@ def test_killed_crawls_then_rerun_deliver_each_article_once(tmp_path: Path) -> N
     try:
         kills = 0
         for _ in range(4):
+            earlier = frozenset(site.out.glob("*.jsonl.part")) if site.out.exists() else frozenset()
             proc = site.popen(*slow)
-            deadline = time.monotonic() + 30
-            target = rng.randint(5, 80)
-            while time.monotonic() < deadline and proc.poll() is None:
-                parts = list(site.out.glob("*.jsonl.part")) if site.out.exists() else []
-                if parts and parts[0].stat().st_size > target * 600:
-                    break
-                time.sleep(0.02)
+            wait_for_part(site.out, proc, rng.randint(5, 80) * 600 + 1, earlier=earlier, timeout=30)
             time.sleep(rng.uniform(0, 0.2))
             if proc.poll() is None:
                 proc.send_signal(signal.SIGKILL)
@@ -289,12 +285,7 @@ def test_jobdir_pause_and_resume(tmp_path: Path) -> None:
     jobdir = ("-s", f"JOBDIR={work / 'job'}", "-s", "CONCURRENT_REQUESTS=1")
     try:
         proc = site.popen(*jobdir)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            parts = list(site.out.glob("*.jsonl.part")) if site.out.exists() else []
-            if parts and parts[0].stat().st_size > 20 * 600:
-                break
-            time.sleep(0.02)
+        wait_for_part(site.out, proc, 20 * 600 + 1, timeout=30)
         proc.send_signal(signal.SIGINT)  # Ctrl-C: graceful pause
         _, err = proc.communicate(timeout=60)
         assert proc.returncode == 4, err[-2000:]  # interrupted: not a complete run

@@ -20,7 +20,7 @@ import sys
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from twinproc import Twin, Workdir  # noqa: E402
+from twinproc import Twin, Workdir, wait_for_part  # noqa: E402
 
 ARTICLES = 200
 #: extraction/dedup misses are other tests' business; the run machinery must not add any
@@ -124,19 +124,10 @@ def test_killed_runs_then_rerun_deliver_truth_exactly_once(twin: Twin, tmp_path:
     rng = random.Random(1127)
     kills = 0
     for _ in range(3):
-        earlier = set(work.parts())  # a killed run's .part, recovered by the next run
+        earlier = frozenset(work.parts())  # a killed run's .part, recovered by the next run
         proc = work.popen(twin, "-s", "NEWSCRAWL_FEED_FSYNC_ITEMS=5")
         # at most ~40 lines a run, so three runs never exhaust the ~170 articles before the kill
-        target_bytes = rng.randint(5, 40) * 3000
-        deadline = time.monotonic() + 60
-        while proc.poll() is None and time.monotonic() < deadline:
-            parts = [p for p in work.parts() if p not in earlier]
-            try:
-                if parts and parts[-1].stat().st_size >= target_bytes:
-                    break
-            except FileNotFoundError:  # finished (renamed) between listing and stat
-                pass
-            time.sleep(0.01)
+        wait_for_part(work.out, proc, rng.randint(5, 40) * 3000, earlier=earlier)
         time.sleep(rng.uniform(0, 0.3))
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)

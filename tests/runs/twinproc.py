@@ -16,6 +16,24 @@ ROOT = Path(__file__).resolve().parents[2]
 ENV = dict(os.environ, PYTHONPATH=str(ROOT), SCRAPY_SETTINGS_MODULE="newscrawl.settings")
 
 
+def wait_for_part(out: Path, proc: subprocess.Popen[str], min_bytes: int, *,
+                  earlier: frozenset[Path] = frozenset(), timeout: float = 60.0) -> None:
+    """Wait until this run's own ``.part`` file in ``out`` holds ``min_bytes`` (or the run ends).
+
+    ``earlier``: ``.part`` files of killed runs, left for this run to recover and rename; they
+    are not this run's, so their size says nothing about how far it got.
+    """
+    deadline = time.monotonic() + timeout
+    while proc.poll() is None and time.monotonic() < deadline:
+        parts = [p for p in sorted(out.glob("*.jsonl.part")) if p not in earlier] if out.exists() else []
+        try:
+            if parts and parts[-1].stat().st_size >= min_bytes:
+                return
+        except FileNotFoundError:  # finished (renamed) between listing and stat
+            pass
+        time.sleep(0.01)
+
+
 class Twin:
     """``python -m newscrawl.replica`` on a port that stays the same across days."""
 
