@@ -312,19 +312,31 @@ def _resolve(value: Any, index: dict[str, dict[str, Any]]) -> Any:
     return value
 
 
-def _first_str(value: Any) -> str | None:
-    """First non-empty string in a string / list / ``{"@value"|"name": ...}`` value."""
+def _walk(value: Any, index: dict[str, dict[str, Any]] | None = None,
+          keys: tuple[str, ...] | None = None) -> Iterator[Any]:
+    """The values held in ``value``, depth-first and in order: lists are opened, ``@id``
+    references followed into ``index``, and each dict replaced by the values of its ``keys``
+    (with ``keys`` None, dicts are yielded as they are)."""
     stack = [value]
     while stack:
         cur = stack.pop(0)
+        if index:
+            cur = _resolve(cur, index)
+        if isinstance(cur, list):
+            stack[:0] = cur
+        elif keys is not None and isinstance(cur, dict):
+            stack[:0] = [cur.get(k) for k in keys]
+        else:
+            yield cur
+
+
+def _first_str(value: Any) -> str | None:
+    """First non-empty string in a string / list / ``{"@value"|"name": ...}`` value."""
+    for cur in _walk(value, keys=("@value", "name", "headline")):
         if isinstance(cur, str):
             text = clean_text(cur)
             if text:
                 return text
-        elif isinstance(cur, list):
-            stack[:0] = cur
-        elif isinstance(cur, dict):
-            stack[:0] = [cur.get(k) for k in ("@value", "name", "headline") if k in cur]
         elif isinstance(cur, (int, float)) and not isinstance(cur, bool):
             return str(cur)
     return None
@@ -353,14 +365,9 @@ def _fill_from_object(out: JsonLd, obj: dict[str, Any], index: dict[str, dict[st
 def author_names(value: Any, index: dict[str, dict[str, Any]] | None = None) -> list[str]:
     """Author names from JSON-LD ``author``: Person/Organization objects, ``@id`` references,
     strings (split like a byline), or lists of any of those. De-duplicated, order kept."""
-    index = index or {}
     names: list[str] = []
-    stack = [value]
-    while stack:
-        cur = _resolve(stack.pop(0), index)
-        if isinstance(cur, list):
-            stack[:0] = cur
-        elif isinstance(cur, str):
+    for cur in _walk(value, index):
+        if isinstance(cur, str):
             names.extend(split_byline(cur))
         elif isinstance(cur, dict):
             name = cur.get("name")
@@ -378,32 +385,19 @@ def author_names(value: Any, index: dict[str, dict[str, Any]] | None = None) -> 
 def split_keywords(value: Any) -> list[str]:
     """Keywords from a list and/or comma-separated strings; de-duplicated, order kept."""
     out: list[str] = []
-    stack = [value]
-    while stack:
-        cur = stack.pop(0)
-        if isinstance(cur, list):
-            stack[:0] = cur
-        elif isinstance(cur, dict):
-            stack.insert(0, cur.get("name"))
-        elif isinstance(cur, str):
+    for cur in _walk(value, keys=("name",)):
+        if isinstance(cur, str):
             out.extend(k for k in (clean_text(p) for p in cur.split(",")) if k)
     return dedupe(out)
 
 
 def image_url(value: Any, index: dict[str, dict[str, Any]] | None = None) -> str | None:
     """First image URL from a string, an ImageObject (``url``/``contentUrl``) or a list."""
-    index = index or {}
-    stack = [value]
-    while stack:
-        cur = _resolve(stack.pop(0), index)
-        if isinstance(cur, list):
-            stack[:0] = cur
-        elif isinstance(cur, str):
+    for cur in _walk(value, index, keys=("url", "contentUrl", "@id")):
+        if isinstance(cur, str):
             text = cur.strip()
             if text and not text.startswith("data:"):
                 return text
-        elif isinstance(cur, dict):
-            stack[:0] = [cur.get(k) for k in ("url", "contentUrl", "@id") if cur.get(k)]
     return None
 
 
