@@ -316,8 +316,10 @@ def _walk(value: Any, index: dict[str, dict[str, Any]] | None = None,
           keys: tuple[str, ...] | None = None) -> Iterator[Any]:
     """The values held in ``value``, depth-first and in order: lists are opened, ``@id``
     references followed into ``index``, and each dict replaced by the values of its ``keys``
-    (with ``keys`` None, dicts are yielded as they are)."""
+    (with ``keys`` None, dicts are yielded as they are). Each dict is opened once: an ``@id``
+    that leads back to its own object ends there instead of looping."""
     stack = [value]
+    opened: set[int] = set()
     while stack:
         cur = stack.pop(0)
         if index:
@@ -325,7 +327,9 @@ def _walk(value: Any, index: dict[str, dict[str, Any]] | None = None,
         if isinstance(cur, list):
             stack[:0] = cur
         elif keys is not None and isinstance(cur, dict):
-            stack[:0] = [cur.get(k) for k in keys]
+            if id(cur) not in opened:
+                opened.add(id(cur))
+                stack[:0] = [cur.get(k) for k in keys]
         else:
             yield cur
 

@@ -479,3 +479,15 @@ def test_find_html_breadcrumbs_from_aria_nav_and_microdata() -> None:
 def test_parse_html_never_raises(html: str) -> None:
     tree = sd.parse_html(html)
     assert tree.tag == "html"
+
+
+@pytest.mark.timeout(10)
+def test_image_whose_id_leads_back_to_itself_ends() -> None:
+    """An ImageObject with no url whose ``@id`` is its own graph entry: no URL, no endless loop."""
+    image = {"@id": "#img", "@type": "ImageObject", "caption": "Figure 1"}
+    assert sd.image_url({"@id": "#img"}, {"#img": image}) is None
+    with_url = {"@id": "#img", "@type": "ImageObject", "url": "https://x.org/a.jpg"}
+    assert sd.image_url([{"@id": "#img"}, with_url], {"#img": with_url}) == "https://x.org/a.jpg"
+    graph = json.dumps({"@context": "https://schema.org", "@graph": [
+        {"@type": "NewsArticle", "headline": "H", "image": {"@id": "#img"}}, image]})
+    assert sd.extract_jsonld(f'<script type="application/ld+json">{graph}</script>').image is None
