@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import statistics
 import subprocess
@@ -31,6 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from procstat import cpu_seconds  # noqa: E402 (beside this script)
+
 
 def start_twin(articles: int) -> tuple[subprocess.Popen[str], str]:
     twin = subprocess.Popen(
@@ -39,15 +40,6 @@ def start_twin(articles: int) -> tuple[subprocess.Popen[str], str]:
     )
     assert twin.stdout is not None
     return twin, twin.stdout.readline().strip()
-
-
-def cpu_seconds(pid: int) -> float | None:
-    """User plus system CPU seconds of a live process so far (None once it is gone)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def children_cpu() -> float:

@@ -24,16 +24,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from procstat import cpu_seconds, proc_status  # beside this script
+
 ROOT = Path(__file__).resolve().parents[1]
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-
-
-def proc_status(pid: int, key: str) -> int:
-    """A kB value from /proc/<pid>/status (e.g. VmHWM, VmRSS)."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(key + ":"):
-            return int(line.split()[1])
-    return -1
 
 
 class Client:
@@ -111,28 +105,24 @@ def run(articles: int, pages: int, concurrency: int, seed: int) -> dict:
                 mix.append(rng.choice(months))
             else:
                 mix.append(base + rng.choice(("/rss", "/sitemap-news.xml", "/robots.txt", "/")))
-        cpu0 = _cpu(proc.pid)
-        t = time.perf_counter()
-        with ThreadPoolExecutor(concurrency) as pool:
-            results = list(pool.map(client.get, mix))
-        took = time.perf_counter() - t
-        cpu = _cpu(proc.pid) - cpu0
-        bad = sum(1 for s, _ in results if s != 200)
-        nbytes = sum(n for _, n in results)
+        def fetch(urls: list[str]) -> tuple[list[tuple[int, int]], float, float]:
+            """(status, bytes) per URL, wall seconds and server CPU seconds of fetching them."""
+            cpu, start = cpu_seconds(proc.pid) or 0.0, time.perf_counter()
+            with ThreadPoolExecutor(concurrency) as pool:
+                results = list(pool.map(client.get, urls))
+            return results, time.perf_counter() - start, (cpu_seconds(proc.pid) or 0.0) - cpu
+
+        results, took, cpu = fetch(mix)
         # second phase: article pages only (their cost must not depend on the article count)
         only = [rng.choice(arts) for _ in range(pages // 2)]
-        cpu1 = _cpu(proc.pid)
-        t = time.perf_counter()
-        with ThreadPoolExecutor(concurrency) as pool:
-            res2 = list(pool.map(client.get, only))
-        took2 = time.perf_counter() - t
-        cpu2 = _cpu(proc.pid) - cpu1
-        bad += sum(1 for s, _ in res2 if s != 200)
-        return {"articles_only_per_s": len(only) / took2,
-                "articles_only_per_cpu_s": len(only) / cpu2 if cpu2 else float("nan"),"articles": articles, "pages": pages, "seconds": took, "pages_per_s": pages / took,
+        res2, took2, cpu2 = fetch(only)
+        return {"articles": articles, "pages": pages, "seconds": took, "pages_per_s": pages / took,
                 "server_cpu_s": cpu, "pages_per_cpu_s": pages / cpu if cpu else float("nan"),
-                "mb": nbytes / 1e6, "non_200": bad, "rss_start_mb": rss_start / 1024,
-                "peak_rss_mb": proc_status(proc.pid, "VmHWM") / 1024}
+                "articles_only_per_s": len(only) / took2,
+                "articles_only_per_cpu_s": len(only) / cpu2 if cpu2 else float("nan"),
+                "mb": sum(n for _, n in results) / 1e6,
+                "non_200": sum(1 for status, _ in results + res2 if status != 200),
+                "rss_start_mb": rss_start / 1024, "peak_rss_mb": proc_status(proc.pid, "VmHWM") / 1024}
     finally:
         proc.terminate()
         try:
@@ -142,11 +132,6 @@ def run(articles: int, pages: int, concurrency: int, seed: int) -> dict:
             proc.wait()
         if proc.stdout:
             proc.stdout.close()
-
-
-def _cpu(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> int:
