@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from newscrawl.items import ARTICLE_FIELDS
+from newscrawl.run.exit_codes import EXIT_OK, EXIT_USAGE
 
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_USAGE = 2
+#: ``newscrawl extract``: a source could not be read or identified (the others were still extracted)
+EXIT_UNREADABLE = 1
 
 
 def _read(source: str, user_agent: str) -> tuple[bytes, dict[str, str], str | None]:
@@ -34,6 +34,7 @@ def _read(source: str, user_agent: str) -> tuple[bytes, dict[str, str], str | No
 
 def extract_main(argv: Sequence[str]) -> int:
     """``newscrawl extract FILE_OR_URL [...] [--url URL]``: one JSON line per page."""
+    # imported here for start-up cost: `newscrawl crawl` needs neither
     from newscrawl import settings
     from newscrawl.processing import process_page
 
@@ -56,11 +57,16 @@ def extract_main(argv: Sequence[str]) -> int:
             body, headers, final_url = _read(source, settings.USER_AGENT)
         except (OSError, ValueError) as exc:
             print(f"newscrawl extract: cannot read {source}: {exc}", file=sys.stderr)
-            status = EXIT_FAILED
+            status = EXIT_UNREADABLE
             continue
         url = args.url or final_url or Path(source).resolve().as_uri()
-        item = process_page(url, body, headers=headers, timezone=args.timezone,
-                            url_from_canonical=not args.url and final_url is None)
+        try:
+            item = process_page(url, body, headers=headers, timezone=args.timezone,
+                                url_from_canonical=not args.url and final_url is None)
+        except ValueError as exc:  # e.g. --url that is not an absolute http(s) URL
+            print(f"newscrawl extract: cannot identify {source}: {exc}", file=sys.stderr)
+            status = EXIT_UNREADABLE
+            continue
         line: dict[str, Any] = {name: item.get(name) for name in ARTICLE_FIELDS}
         line["pageType"] = item.get("pageType")
         sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
@@ -80,7 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _crawl_main(argv: Sequence[str]) -> int:
-    from newscrawl.runs import main_crawl
+    from newscrawl.run.command import main_crawl  # here for start-up cost: `extract` needs no crawler
 
     return main_crawl(list(argv))
 

@@ -6,11 +6,14 @@ fingerprint, MinHash signature and ``dateModified``. :class:`DuplicateIndex`
 answers :meth:`~DuplicateIndex.check` with a :class:`Verdict`:
 
 ``new``        nothing matches: keep and index it.
-``same_url``   a URL key (or the id) matches an article kept in this run, or an
-               article from an earlier run whose content is unchanged: drop.
-``update``     a URL key matches an article from an *earlier run* whose body
-               (fingerprint) or ``dateModified`` changed: keep; the state layer
-               decides whether to export it again as a new version of that id.
+``same_url``   a URL key (or the id) matches an article kept in this run, or
+               another article of an earlier run whose content is unchanged: drop.
+``update``     the article's own id from an *earlier run*, or a URL key of an
+               earlier run's article whose body (fingerprint) or ``dateModified``
+               changed: keep. Whether an article of an earlier run is unchanged is
+               the state's decision (:class:`newscrawl.pipelines.state.UnchangedPipeline`
+               drops those before duplicate detection); an article is never a
+               duplicate of itself.
 ``same_body``  another URL, same normalised body (e.g. the seed's one abstract
                under two titles): drop.
 ``near_copy``  another URL, estimated Jaccard similarity of word 5-shingles
@@ -40,7 +43,7 @@ from newscrawl.extract.fingerprint import (
     MinHashSignature,
     body_fingerprints,
 )
-from newscrawl.extract.urls import url_key
+from newscrawl.extract.urls import canonicalize_url, url_key
 
 logger = logging.getLogger(__name__)
 
@@ -359,6 +362,33 @@ class DuplicateIndex:
             date_modified=date_modified or None,
         )
 
+    def entry_for_item(self, item: Mapping[str, Any], *, lowercase_paths: bool) -> Entry:
+        """Entry for an item or exported line whose identity is set (``id``, ``canonicalUrl``).
+
+        Its URL keys are the canonical URL and the fetched ``url`` in canonical form; its date
+        is ``dateModified`` (or the raw string when it did not parse).
+        """
+        ident, canonical = item.get("id"), item.get("canonicalUrl")
+        if not isinstance(ident, str) or not isinstance(canonical, str):
+            raise ValueError(
+                f"item without id/canonicalUrl ({item.get('url')!r}): duplicate detection needs the "
+                "identity pipeline before it"
+            )
+        url = item.get("url")
+        try:
+            fetched = [canonicalize_url(url, lowercase_path=lowercase_paths)] if isinstance(url, str) else []
+        except ValueError:
+            fetched = []
+        body = item.get("articleBody")
+        modified = item.get("dateModified") or item.get("dateModifiedRaw")
+        return self.entry_for(
+            article_id=ident,
+            canonical_url=canonical,
+            urls=fetched,
+            body=body if isinstance(body, str) else "",
+            date_modified=modified if isinstance(modified, str) else None,
+        )
+
     # -- checking -----------------------------------------------------------
     def _by_url(self, article_id: str, url_keys: Iterable[str]) -> Entry | None:
         store = self.store
@@ -371,18 +401,6 @@ class DuplicateIndex:
                     if original is not None:
                         break
         return original
-
-    def check_url(self, *, article_id: str, canonical_url: str, urls: Iterable[str] = ()) -> Verdict | None:
-        """Fast path before any body hashing: ``same_url`` if the id or a URL was kept in *this run*.
-
-        Returns None otherwise (also for a match from an earlier run, where only
-        the body can tell an update from an unchanged article: use :meth:`check`).
-        """
-        keys = [url_key(canonical_url), *(url_key(u) for u in urls)]
-        original = self._by_url(article_id, keys)
-        if original is not None and original.id in self._this_run:
-            return Verdict("same_url", original.id)
-        return None
 
     def _band_keys(self, entry: Entry) -> list[int]:
         return entry.signature.band_keys(self.bands) if entry.signature is not None else []
@@ -400,7 +418,7 @@ class DuplicateIndex:
             changed = original.fingerprint != entry.fingerprint or (
                 entry.date_modified is not None and entry.date_modified != original.date_modified
             )
-            if not changed:
+            if not changed and original.id != entry.id:
                 return Verdict("same_url", original.id, previous_run=True)
             sim = None
             if entry.signature is not None and original.signature is not None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from newscrawl.config import get_str
 from newscrawl.feeds import atomic_write_json
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ class StatsFile:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StatsFile:
-        path = crawler.settings.get("NEWSCRAWL_STATS_FILE")
+        path = get_str(crawler.settings, "NEWSCRAWL_STATS_FILE", empty_ok=True)
         if not path:
             raise NotConfigured("NEWSCRAWL_STATS_FILE is not set")
         extension = cls(Path(path), crawler.stats)

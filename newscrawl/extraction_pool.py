@@ -65,7 +65,7 @@ def extract_raw(url: str, body: bytes, headers: Mapping[str, str]) -> dict[str, 
 
     Never raises, so one bad page cannot take down its worker.
     """
-    from newscrawl.extract.page import ArticlePage
+    from newscrawl.extract.page import ArticlePage  # here: only the process that extracts loads it
 
     try:
         return ArticlePage(url, body, headers=headers).to_item()
@@ -76,6 +76,19 @@ def extract_raw(url: str, body: bytes, headers: Mapping[str, str]) -> dict[str, 
 def default_workers() -> int:
     """One worker per core beyond the one the crawl itself runs on (0 on one core)."""
     return max(0, min(4, (os.cpu_count() or 1) - 1))
+
+
+def _worker_count(value: str) -> int:
+    """``NEWSCRAWL_EXTRACT_WORKERS``: ``auto`` or a number >= 0."""
+    if value.strip().lower() == "auto":
+        return default_workers()
+    try:
+        count = int(value)
+    except ValueError:
+        raise ValueError("expected a number of workers or 'auto'") from None
+    if count < 0:
+        raise ValueError("must be >= 0")
+    return count
 
 
 # -- worker side --------------------------------------------------------------------------------
@@ -141,19 +154,15 @@ class ExtractionPool:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractionPool:
+        # imported here, not at the top: the worker processes run this module and need neither
+        # Scrapy nor the project settings
         from scrapy import signals
 
+        from newscrawl.config import setting
+
         settings = crawler.settings
-        workers = settings.get("NEWSCRAWL_EXTRACT_WORKERS")
-        try:
-            count = default_workers() if workers in (None, "", "auto") else int(workers)
-        except ValueError:
-            raise ValueError(f"NEWSCRAWL_EXTRACT_WORKERS must be a number or 'auto', got {workers!r}") from None
-        try:
-            timeout = settings.getfloat("NEWSCRAWL_EXTRACT_TIMEOUT", 60.0)
-        except ValueError:
-            raise ValueError("NEWSCRAWL_EXTRACT_TIMEOUT must be a number of seconds, got "
-                             f"{settings.get('NEWSCRAWL_EXTRACT_TIMEOUT')!r}") from None
+        count = setting(settings, "NEWSCRAWL_EXTRACT_WORKERS", check=_worker_count)
+        timeout = setting(settings, "NEWSCRAWL_EXTRACT_TIMEOUT", above=0.0)
         pool = cls(count, timeout=timeout)
         crawler.signals.connect(pool.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(pool.close, signal=signals.spider_closed)

@@ -11,10 +11,16 @@ The state is fed from the file itself (the lines parsed back after fsync), not f
 ``FeedExporter.item_scraped`` and other handlers of that signal (connection order: extensions
 in ``EXTENSIONS`` order, then pipelines and middlewares when the engine is built).
 
-A ``.part`` left by a killed run (its writer's ``flock`` is gone) is recovered by the next run:
-complete lines kept, torn or garbled lines cut, its articles committed to the state, renamed, and
-the manifest marked ``recovered``. Because the state only learns of lines that are in the file,
-and a recovered file is always finished, each article ends up in exactly one finished file.
+A ``.part`` left by a killed run (its writer's ``flock`` is gone) is recovered by the next run
+(:func:`recover_leftovers`): complete lines kept, torn or garbled lines cut, its articles
+committed to the state, renamed, and the manifest marked ``recovered``. Because the state only
+learns of lines that are in the file, and a recovered file is always finished, each article ends
+up in exactly one finished file.
+
+The storage tells whoever finishes the run about each file it opens with the :data:`FEED_OPENED`
+signal; a receiver that calls :meth:`DurableFile.adopt` finishes the file itself at the end of
+the run (with the run's outcome in the manifest), otherwise the storage finishes it when Scrapy
+stores it.
 """
 
 from __future__ import annotations
@@ -25,17 +31,25 @@ import logging
 import os
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from scrapy.extensions.feedexport import apply_uri_params
+from scrapy.utils.misc import load_object
 from w3lib.url import file_uri_to_path
 
+from newscrawl.config import get_float, get_int, get_str
+from newscrawl.runinfo import run_info, utc_iso
+from newscrawl.state.dedup_store import recovery_commit
+from newscrawl.state.extension import state_session
 from newscrawl.state.lock import try_lock_file
 
 if TYPE_CHECKING:
     from scrapy import Spider
     from scrapy.crawler import Crawler
+    from scrapy.statscollectors import StatsCollector
+
+    from newscrawl.state.session import StateSession
 
 logger = logging.getLogger(__name__)
 
@@ -49,10 +63,8 @@ LINE_KEYS = ("id", "version", "url", "canonicalUrl", "fingerprint", "datePublish
 
 CommitCallback = Callable[[list[dict[str, Any]], str], None]
 
-
-def utc_iso(ts: float | None = None) -> str:
-    value = datetime.fromtimestamp(time.time() if ts is None else ts, timezone.utc)
-    return value.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+#: Signal sent by :class:`DurableFileFeedStorage` for each file it opens (argument ``file``).
+FEED_OPENED = object()
 
 
 def fsync_dir(path: Path) -> None:
@@ -115,25 +127,15 @@ def _parse_full(raw: bytes) -> dict[str, Any] | None:
 def uri_params(params: dict[str, Any], spider: Spider) -> dict[str, Any]:
     """``FEED_URI_PARAMS`` hook: adds ``%(output_dir)s``, ``%(run_id)s``; colon-free ``%(time)s``.
 
-    ``time`` becomes ``2026-11-27T00-10-00Z`` (sortable, safe on every filesystem).
+    ``time`` is the run's start, ``2026-11-27T00-10-00Z`` (sortable, safe on every filesystem).
     """
     out = dict(params)
-    settings = spider.crawler.settings
-    out["output_dir"] = str(settings.get("NEWSCRAWL_OUTPUT_DIR") or "output").rstrip("/")
-    run = _run_manager(spider.crawler)
-    started = run.started_ts if run is not None else time.time()
-    out["time"] = utc_iso(started).replace(":", "-")
-    out["run_id"] = run.run_id if run is not None else out["time"]
+    crawler = spider.crawler
+    out["output_dir"] = get_str(crawler.settings, "NEWSCRAWL_OUTPUT_DIR").rstrip("/")
+    run = run_info(crawler)
+    out["time"] = run.started_at.replace(":", "-")
+    out["run_id"] = run.run_id
     return out
-
-
-def _run_manager(crawler: Crawler) -> Any:
-    from newscrawl.runs import RunManager  # local: runs imports this module
-
-    try:
-        return crawler.get_extension(RunManager)
-    except Exception:  # noqa: BLE001 - extensions not built yet (e.g. FeedExporter.__init__)
-        return None
 
 
 class DurableFile:
@@ -154,6 +156,7 @@ class DurableFile:
         batch_seconds: float = 1.0,
         run_info: dict[str, Any] | None = None,
         append_from: Path | None = None,
+        on_finished: Callable[[Path], None] | None = None,
     ) -> None:
         self.final_path = Path(final_path)
         self.part_path = self.final_path.with_name(self.final_path.name + PART_SUFFIX)
@@ -169,6 +172,8 @@ class DurableFile:
         self.commit_failed = False
         self.stored = False
         self.finalized = False
+        self.adopted = False
+        self.on_finished = on_finished
         self._buf = b""
         self._uncommitted: list[dict[str, Any]] = []
         self._dirty = False
@@ -277,6 +282,10 @@ class DurableFile:
     def has_uncommitted(self) -> bool:
         return bool(self._uncommitted)
 
+    def adopt(self) -> None:
+        """The caller finishes this file (:meth:`finalize`) at the end of the run, not the storage."""
+        self.adopted = True
+
     def finalize(self, manifest: dict[str, Any] | None = None) -> dict[str, Any] | None:
         """Sync, write the manifest, rename ``.part`` to the final name, release the lock.
 
@@ -291,7 +300,7 @@ class DurableFile:
                 "the next run will recover it",
                 self.part_path,
             )
-            self._release()
+            self.release()
             return None
         if self._buf.strip():
             logger.error("Feed %s ends with an incomplete line; cutting it", self.part_path)
@@ -312,16 +321,22 @@ class DurableFile:
         atomic_write_json(manifest_path(self.final_path), data)
         os.replace(self.part_path, self.final_path)
         fsync_dir(self.final_path.parent)
-        self._release()
+        self.release()
         try:
             self.runinfo_path.unlink()
         except FileNotFoundError:  # pragma: no cover
             pass
         self.finalized = True
         logger.info("Finished feed %s (%d lines)", self.final_path, self.lines)
+        if self.on_finished is not None:
+            try:
+                self.on_finished(self.part_path)
+            except Exception:  # noqa: BLE001 - only a recovery hint
+                logger.warning("Could not clear %s from the state", self.part_path)
         return data
 
-    def _release(self) -> None:
+    def release(self) -> None:
+        """Close the file and drop its lock, leaving the ``.part`` for a later run's recovery."""
         if self._fd is not None:
             os.close(self._fd)  # also drops the flock
             self._fd = None
@@ -364,8 +379,8 @@ class DurableFileFeedStorage:
         return cls(
             uri,
             feed_options=feed_options,
-            batch_items=settings.getint("NEWSCRAWL_FEED_FSYNC_ITEMS", 20),
-            batch_seconds=settings.getfloat("NEWSCRAWL_FEED_FSYNC_SECONDS", 1.0),
+            batch_items=get_int(settings, "NEWSCRAWL_FEED_FSYNC_ITEMS", minimum=1),
+            batch_seconds=get_float(settings, "NEWSCRAWL_FEED_FSYNC_SECONDS", minimum=0.0),
             crawler=crawler,
         )
 
@@ -382,30 +397,33 @@ class DurableFileFeedStorage:
             n += 1
 
     def open(self, spider: Spider) -> DurableFile:
-        run = _run_manager(self.crawler) if self.crawler is not None else None
+        crawler = self.crawler
+        session = state_session(crawler) if crawler is not None else None
         target = self._target()
         part = target.with_name(target.name + PART_SUFFIX)
         if part.exists():
             # a leftover of a killed run at the very same name: finish it first
-            commit = run.recovery_commit() if run is not None else None
+            commit = recovery_commit(crawler) if crawler is not None else None
             if recover_part(part, on_commit=commit) is None:
                 raise OSError(f"{part} is being written by another live process")
-        append_from = None if self.overwrite else target
         on_commit = None
-        if self.jsonl and run is not None:
-            on_commit = run.feed_commit()
-        run_info = run.run_info() if run is not None else {"startedAt": utc_iso()}
+        if self.jsonl and session is not None and crawler is not None:
+            on_commit = _state_commit(session, crawler.stats)
         self.file = DurableFile(
             target,
             jsonl=self.jsonl,
             on_commit=on_commit,
             batch_items=self.batch_items,
             batch_seconds=self.batch_seconds,
-            run_info=run_info,
-            append_from=append_from,
+            run_info=run_info(crawler).as_dict() if crawler is not None else {"startedAt": utc_iso()},
+            append_from=None if self.overwrite else target,
+            on_finished=(lambda path: session.store.part_closed(str(path.resolve())))
+            if session is not None else None,
         )
-        if run is not None:
-            run.register_feed(self.file)
+        if session is not None and crawler is not None:
+            session.store.part_opened(str(self.file.part_path.resolve()), run_info(crawler).run_id)
+        if crawler is not None:
+            crawler.signals.send_catch_log(FEED_OPENED, file=self.file)
         logger.info("Writing feed to %s", self.file.part_path)
         return self.file  # type: ignore[return-value]
 
@@ -415,11 +433,20 @@ class DurableFileFeedStorage:
             return None
         durable.stored = True
         durable.sync()
-        run = _run_manager(self.crawler) if self.crawler is not None else None
-        if run is None:
+        if not durable.adopted:  # else whoever adopted it finishes it, with the run's outcome
             durable.finalize({"finishedAt": utc_iso()})
-        # else the run manager finalizes at engine_stopped, with the run's outcome
         return None
+
+
+def _state_commit(session: StateSession, stats: StatsCollector) -> CommitCallback:
+    """The commit a JSON Lines feed calls after each fsync: record those lines in the state."""
+
+    def commit(lines: list[dict[str, Any]], file: str) -> None:
+        session.commit_lines(lines, file)
+        stats.inc_value("newscrawl/feed/fsync_batches")
+        stats.inc_value("newscrawl/feed/lines_committed", len(lines))
+
+    return commit
 
 
 class RecoveryResult:
@@ -546,3 +573,63 @@ def find_parts(directory: Path) -> list[Path]:
         if p.name.endswith(PART_SUFFIX) and p.with_name(p.name + ".run.json").exists()
     )
 
+
+
+def feed_dirs(crawler: Crawler) -> list[Path]:
+    """Directories of the configured local feeds, with this spider's URI parameters."""
+    spider = getattr(crawler, "spider", None)
+    settings = crawler.settings
+    dirs: list[Path] = []
+    for uri, options in settings.getdict("FEEDS").items():
+        uri = str(uri)
+        if "://" in uri and not uri.startswith("file://"):
+            continue
+        params: dict[str, Any] = {"name": getattr(spider, "name", "spider")}
+        if spider is not None:
+            params.update({k: v for k, v in vars(spider).items() if isinstance(k, str)})
+        params.update(time="", batch_time="", batch_id=1)
+        hook = (options or {}).get("uri_params") or settings.get("FEED_URI_PARAMS")
+        try:
+            if hook and spider is not None:
+                params = load_object(hook)(params, spider) or params
+            path = apply_uri_params(uri, params)
+        except Exception:  # noqa: BLE001 - an exotic template: nothing to scan
+            logger.debug("Cannot resolve feed directory of %s", uri, exc_info=True)
+            continue
+        if path.startswith("file://"):
+            path = file_uri_to_path(path)
+        parent = Path(path).parent
+        if parent not in dirs:
+            dirs.append(parent)
+    return dirs
+
+
+def recover_leftovers(crawler: Crawler) -> list[RecoveryResult]:
+    """Finish the ``.part`` feeds of killed runs: those in the state's registry, then those in
+    the configured feed folders. Called once, before the crawl opens its own feeds."""
+    session = state_session(crawler)
+    spider = getattr(crawler, "spider", None)
+    commit = recovery_commit(crawler)
+    candidates: dict[Path, None] = {}
+    if session is not None:  # parts this state's runs opened, wherever they are
+        for raw in session.store.open_parts():
+            path = Path(raw)
+            if path.exists():
+                candidates[path] = None
+            else:
+                session.store.part_closed(raw)  # finished or removed since
+    for directory in feed_dirs(crawler):
+        for part in find_parts(directory):
+            candidates.setdefault(part.resolve(), None)
+    results = []
+    for part in candidates:
+        result = recover_part(part, on_commit=commit, spider=getattr(spider, "name", None))
+        if result is None:
+            continue
+        if session is not None:
+            session.store.part_closed(str(part))
+        results.append(result)
+        crawler.stats.inc_value("newscrawl/feed/recovered_lines", result.lines)
+        crawler.stats.inc_value("newscrawl/feed/recovered_cut_bytes", result.cut_bytes)
+    crawler.stats.set_value("newscrawl/feed/recovered_files", len(results))
+    return results

@@ -36,7 +36,8 @@ from typing import TYPE_CHECKING, Any
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 
-from newscrawl.runs import state_session
+from newscrawl.config import get_bool, get_float
+from newscrawl.state.extension import state_session
 from newscrawl.state.store import parse_timestamp
 
 if TYPE_CHECKING:
@@ -50,12 +51,14 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 STATS = "newscrawl/incremental"
-#: meta keys of the navigation contract with the spider
+#: meta keys of the navigation contract with the spider (which imports them from here)
 META_ARTICLE = "newscrawl_article"
 META_LASTMOD = "newscrawl_lastmod"
 META_LISTING = "newscrawl_listing"
 META_LISTING_URLS = "newscrawl_listing_urls"
 META_CONDITIONAL = "newscrawl_conditional"
+#: Scrapy's redirect middleware: the URLs a response was redirected from
+META_REDIRECT_URLS = "redirect_urls"
 ARTICLE_CALLBACKS = frozenset({"parse_article"})
 
 
@@ -82,9 +85,9 @@ class IncrementalSpiderMiddleware:
         session: StateSession | None,
         stats: StatsCollector,
         *,
-        skip_known: bool = True,
-        navigate: bool = True,
-        recheck_days: float = 7.0,
+        skip_known: bool,
+        navigate: bool,
+        recheck_days: float,
     ) -> None:
         self.session = session
         self.recheck_seconds = recheck_days * 86400.0
@@ -96,15 +99,15 @@ class IncrementalSpiderMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> IncrementalSpiderMiddleware:
         settings = crawler.settings
-        if not settings.getbool("NEWSCRAWL_INCREMENTAL_ENABLED", True):
+        if not get_bool(settings, "NEWSCRAWL_INCREMENTAL_ENABLED"):
             raise NotConfigured("NEWSCRAWL_INCREMENTAL_ENABLED is False")
         session = state_session(crawler)
         return cls(
             session,
             crawler.stats,
-            skip_known=settings.getbool("NEWSCRAWL_INCREMENTAL_SKIP_KNOWN", True),
+            skip_known=get_bool(settings, "NEWSCRAWL_INCREMENTAL_SKIP_KNOWN"),
             navigate=session is not None and not session.ignore,
-            recheck_days=settings.getfloat("NEWSCRAWL_INCREMENTAL_RECHECK_DAYS", 7.0),
+            recheck_days=get_float(settings, "NEWSCRAWL_INCREMENTAL_RECHECK_DAYS", minimum=0.0),
         )
 
     # -- Scrapy hooks (sync and async variants) --------------------------------------------
@@ -148,7 +151,7 @@ class IncrementalSpiderMiddleware:
             return
         lastmod = request.meta.get(META_LASTMOD)
         self.session.note_seen(
-            [response.url, request.url, *(request.meta.get("redirect_urls") or [])],
+            [response.url, request.url, *(request.meta.get(META_REDIRECT_URLS) or [])],
             "no_item",
             lastmod if isinstance(lastmod, str) else None,
         )
@@ -229,7 +232,7 @@ class IncrementalSpiderMiddleware:
             return
         request = response.request
         meta = request.meta if request is not None else {}
-        variants = list(meta.get("redirect_urls") or [])
+        variants = list(meta.get(META_REDIRECT_URLS) or [])
         if request is not None:
             variants.append(request.url)
         lastmod = meta.get(META_LASTMOD)
@@ -252,9 +255,9 @@ class ConditionalRequestMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ConditionalRequestMiddleware:
         settings = crawler.settings
-        if not settings.getbool("NEWSCRAWL_INCREMENTAL_ENABLED", True):
+        if not get_bool(settings, "NEWSCRAWL_INCREMENTAL_ENABLED"):
             raise NotConfigured("NEWSCRAWL_INCREMENTAL_ENABLED is False")
-        if not settings.getbool("NEWSCRAWL_INCREMENTAL_CONDITIONAL", True):
+        if not get_bool(settings, "NEWSCRAWL_INCREMENTAL_CONDITIONAL"):
             raise NotConfigured("NEWSCRAWL_INCREMENTAL_CONDITIONAL is False")
         session = state_session(crawler)
         if session is None or session.ignore:

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 from itemadapter import ItemAdapter
 from scrapy.logformatter import LogFormatter, LogFormatterResult
 
+from newscrawl.drops import Dropped
+
 if TYPE_CHECKING:
     from scrapy import Spider
     from scrapy.http import Response
@@ -19,6 +21,10 @@ class NewscrawlLogFormatter(LogFormatter):
     def dropped(self, item: Any, exception: BaseException, response: Response | Failure | None,
                 spider: Spider) -> LogFormatterResult:
         result = super().dropped(item, exception, response, spider)
+        if isinstance(exception, Dropped):
+            reason = exception.reason.name + (f" ({exception.detail})" if exception.detail else "")
+        else:
+            reason = f"{type(exception).__name__}: {exception}"
         result["msg"] = "Dropped %(url)s: %(reason)s"
-        result["args"] = {"url": ItemAdapter(item).get("url"), "reason": exception}
+        result["args"] = {"url": ItemAdapter(item).get("url"), "reason": reason}
         return result

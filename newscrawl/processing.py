@@ -1,21 +1,21 @@
-"""One page through the crawl's extraction, date and boilerplate steps, without Scrapy.
+"""One page through the crawl's extraction, date, boilerplate and identity steps, without Scrapy.
 
 ``newscrawl extract`` and the benchmarks call :func:`process_page`; a crawl runs the same
-functions, split across the page object (spider) and the pipelines. Duplicate detection and
-the repeated-block learner need many pages and are left to the crawl.
+functions, split across the page object (in the extraction workers) and the pipelines. Duplicate
+detection, the state and the repeated-block learner need many pages and are left to the crawl.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from newscrawl.extract.boilerplate import clean_body
 from newscrawl.extract.dates import DEFAULT_TIMEZONE, DateNormalizer
-from newscrawl.extract.fingerprint import content_fingerprint
 from newscrawl.extract.page import ArticlePage
-from newscrawl.extract.urls import article_id, canonicalize_url
+from newscrawl.identity import identify
 
 
 def process_page(
@@ -41,12 +41,11 @@ def process_page(
     DateNormalizer(timezone).apply(item)
     if isinstance(item.get("articleBody"), str):
         item["articleBody"] = clean_body(item["articleBody"], headline=item.get("headline"))
-    try:
-        item["canonicalUrl"] = canonicalize_url(item.get("canonicalUrl") or item["url"])
-    except ValueError:  # a local file with no absolute canonical link: keep its file: URL
-        item["canonicalUrl"] = item.get("canonicalUrl") or item["url"]
-    item["id"] = article_id(item["canonicalUrl"])
-    item["fingerprint"] = content_fingerprint(item.get("articleBody") or "")
+    # a saved page without an absolute canonical link keeps its file: URL as its identity
+    identity = identify(item["url"], item.get("canonicalUrl"), item.get("articleBody"), local_files=True)
+    item["canonicalUrl"] = identity.canonical_url
+    item["id"] = identity.id
+    item["fingerprint"] = identity.fingerprint
     item["version"] = 1
     return item
 

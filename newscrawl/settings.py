@@ -64,9 +64,10 @@ FEEDS = {
 }
 COMMANDS_MODULE = "newscrawl.commands"  # `scrapy crawl` with the operator exit codes
 
-# -- Incremental crawling and run management ---------------------------------------------------
+# -- Run: state session, run outcome, stats file ------------------------------------------------
 EXTENSIONS = {
-    "newscrawl.runs.RunManager": 100,
+    "newscrawl.state.extension.StateExtension": 50,  # before the run manager, which uses it
+    "newscrawl.run.manager.RunManager": 100,
     "newscrawl.extensions.StatsFile": 900,
 }
 SPIDER_MIDDLEWARES = {"newscrawl.incremental.IncrementalSpiderMiddleware": 950}
@@ -77,19 +78,54 @@ ITEM_PIPELINES = {
     "newscrawl.pipelines.dates.DatesPipeline": 100,
     "newscrawl.pipelines.boilerplate.BoilerplatePipeline": 200,
     "newscrawl.pipelines.validate.RequiredFieldsPipeline": 300,
+    "newscrawl.pipelines.identity.IdentityPipeline": 350,
+    "newscrawl.pipelines.state.UnchangedPipeline": 360,
+    "newscrawl.pipelines.validate.SchemaPipeline": 380,
     "newscrawl.pipelines.duplicates.DuplicatesPipeline": 400,
-    "newscrawl.pipelines.validate.SchemaPipeline": 900,
     "newscrawl.pipelines.state.StatePipeline": 950,
 }
 
-# -- newscrawl's own settings -----------------------------------------------------------------
+# -- newscrawl's own settings: every default here, once (README "Settings" lists them all) ----
+# Dates
 NEWSCRAWL_TIMEZONE = "America/New_York"
-NEWSCRAWL_DEDUP_STORE = "newscrawl.state.dedup_store.SQLiteDedupStore"
-#: Write the final stats of each run as JSON to this path ("" = off).
-NEWSCRAWL_STATS_FILE = ""
-#: Run extraction and pipelines (False: navigate only; used by the crawl benchmark).
+NEWSCRAWL_DATES_FUTURE_TOLERANCE = 86400.0
+# Extraction
 NEWSCRAWL_EXTRACT_ENABLED = True
-#: Worker processes for extraction ("auto": one per core beyond the first, at most 4; 0: inline).
 NEWSCRAWL_EXTRACT_WORKERS = "auto"
-#: Seconds one page may take in a worker before the worker is killed and replaced.
 NEWSCRAWL_EXTRACT_TIMEOUT = 60.0
+# Boilerplate
+NEWSCRAWL_BOILERPLATE_ENABLED = True
+NEWSCRAWL_BOILERPLATE_LEARN = True
+NEWSCRAWL_BOILERPLATE_REPEAT_MIN_PAGES = 5
+NEWSCRAWL_BOILERPLATE_REPEAT_EDGE_SHARE = 0.9
+NEWSCRAWL_BOILERPLATE_REPEAT_MIN_SHARE = 0.05
+NEWSCRAWL_BOILERPLATE_REPEAT_MAX_CHARS = 120
+NEWSCRAWL_BOILERPLATE_REPEAT_MAX_SHARE = 0.5
+NEWSCRAWL_BOILERPLATE_REPEAT_MAX_BLOCKS = 100_000
+# Identity and duplicates
+NEWSCRAWL_LOWERCASE_PATHS = True
+NEWSCRAWL_DEDUP_ENABLED = True
+NEWSCRAWL_DEDUP_NEAR_THRESHOLD = 0.75
+NEWSCRAWL_DEDUP_STORE = "newscrawl.state.dedup_store.SQLiteDedupStore"
+# State
+NEWSCRAWL_STATE_ENABLED = True
+NEWSCRAWL_STATE_DIR = ".newscrawl-state"
+NEWSCRAWL_STATE_IGNORE = False
+NEWSCRAWL_STATE_RESET = False
+NEWSCRAWL_STATE_FORGET_DAYS = 0.0
+# Incremental crawling
+NEWSCRAWL_INCREMENTAL_ENABLED = True
+NEWSCRAWL_INCREMENTAL_SKIP_KNOWN = True
+NEWSCRAWL_INCREMENTAL_CONDITIONAL = True
+NEWSCRAWL_INCREMENTAL_RECHECK_DAYS = 7.0
+# Output
+NEWSCRAWL_OUTPUT_DIR = "output"
+NEWSCRAWL_FEED_FSYNC_ITEMS = 20
+NEWSCRAWL_FEED_FSYNC_SECONDS = 1.0
+NEWSCRAWL_STATS_FILE = ""
+# Degraded-run thresholds
+NEWSCRAWL_DEGRADED_ERROR_RATIO = 0.05
+NEWSCRAWL_DEGRADED_NO_BODY_RATIO = 0.05
+NEWSCRAWL_DEGRADED_NO_DATE_RATIO = 0.10
+NEWSCRAWL_DEGRADED_SCHEMA_RATIO = 0.01
+NEWSCRAWL_DEGRADED_ZERO_ARTICLES = True

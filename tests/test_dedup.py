@@ -224,9 +224,12 @@ def test_update_vs_duplicate_across_runs(index: DuplicateIndex) -> None:
     nxt = DuplicateIndex()
     assert nxt.import_state(state) == 2
 
-    # same URL, same content: seen before, dropped as duplicate_url
+    # same article, same content: never a duplicate of itself (unchanged is the state's decision)
     unchanged = nxt.check(entry(nxt, "frontline-t-dxd", ARTICLE_A))
-    assert unchanged == Verdict("same_url", A_ID, previous_run=True)
+    assert unchanged.kind == "update" and unchanged.original_id == A_ID and unchanged.previous_run
+    # another article (another id) reached under one of that article's URLs, unchanged: a duplicate
+    variant = nxt.check(entry(nxt, "another-id", ARTICLE_A, fetched=BASE + "frontline-t-dxd"))
+    assert variant == Verdict("same_url", A_ID, previous_run=True)
     # same URL, changed body: an update of that id, kept
     changed = nxt.check(entry(nxt, "frontline-t-dxd", NEAR_COPIES["added_sentence"]))
     assert changed.kind == "update" and changed.original_id == A_ID and changed.previous_run
@@ -371,18 +374,15 @@ def test_seed_page_same_abstract_two_titles() -> None:
     assert (first.kind, second.kind) == ("new", "same_body")
 
 
-def test_check_url_fast_path(index: DuplicateIndex) -> None:
+def test_entry_for_item_reads_the_identity_fields(index: DuplicateIndex) -> None:
     canonical = canonicalize_url(BASE + "frontline-t-dxd")
-    assert index.check_url(article_id=article_id(canonical), canonical_url=canonical) == Verdict("same_url", A_ID)
-    # a new canonical but a fetched URL already kept in this run
-    other = canonicalize_url(BASE + "elsewhere")
-    fetched = canonicalize_url(BASE + "frontline-t-dxd/amp")
-    assert index.check_url(article_id=article_id(other), canonical_url=other, urls=[fetched]).kind == "same_url"
-    assert index.check_url(article_id=article_id(other), canonical_url=other) is None
-    # an earlier run's article needs its body to tell update from unchanged
-    nxt = DuplicateIndex()
-    nxt.import_entries(index.export_entries())
-    assert nxt.check_url(article_id=A_ID, canonical_url=canonical) is None
+    item = {"id": A_ID, "canonicalUrl": canonical, "url": BASE + "Frontline-T-DXd/amp?utm_source=x",
+            "articleBody": ARTICLE_A, "dateModified": None, "dateModifiedRaw": "June 3"}
+    built = index.entry_for_item(item, lowercase_paths=True)
+    assert built == index.entry_for(article_id=A_ID, canonical_url=canonical, body=ARTICLE_A,
+                                    urls=[canonical], date_modified="June 3")
+    with pytest.raises(ValueError, match="identity"):
+        index.entry_for_item({"url": BASE + "x", "articleBody": ARTICLE_A}, lowercase_paths=True)
 
 
 def test_band_table_runs_and_merges_agree_with_naive_store() -> None:

@@ -1,7 +1,7 @@
 """`scrapy crawl` for this project: Scrapy's command with newscrawl's exit codes."""
 
-from newscrawl.runs import CrawlCommand
+from newscrawl.run.command import CrawlCommand
 
 
 class Command(CrawlCommand):
-    """See :class:`newscrawl.runs.CrawlCommand`."""
+    """See :class:`newscrawl.run.command.CrawlCommand`."""

@@ -13,14 +13,18 @@ Settings (read in :meth:`BoilerplatePipeline.from_crawler`):
     False switches the pipeline off (``NotConfigured``).
 ``NEWSCRAWL_BOILERPLATE_LEARN`` (bool, True)
     Learn and strip each site's repeated blocks.
-``NEWSCRAWL_BOILERPLATE_REPEAT_MIN_PAGES`` (int, 5)
-    Distinct articles of one site a block must appear in before it counts as boilerplate.
-``NEWSCRAWL_BOILERPLATE_REPEAT_MAX_CHARS`` (int, 200)
+``NEWSCRAWL_BOILERPLATE_REPEAT_MIN_PAGES`` (int)
+    Distinct articles of one site a block must sit at an edge of before it counts as boilerplate.
+``NEWSCRAWL_BOILERPLATE_REPEAT_EDGE_SHARE``, ``..._MIN_SHARE`` (shares)
+    Share of a block's pages that have it at a body edge; share of the site's pages carrying it.
+``NEWSCRAWL_BOILERPLATE_REPEAT_MAX_CHARS`` (int)
     Longer blocks are never learned (legitimately repeated disclosures, abstracts).
-``NEWSCRAWL_BOILERPLATE_REPEAT_MAX_BLOCKS`` (int, 100000)
+``NEWSCRAWL_BOILERPLATE_REPEAT_MAX_BLOCKS`` (int)
     Cap of the per-site table of block hashes (memory bound).
-``NEWSCRAWL_BOILERPLATE_REPEAT_MAX_SHARE`` (float, 0.5)
+``NEWSCRAWL_BOILERPLATE_REPEAT_MAX_SHARE`` (share)
     Never remove more than this share of one article's lines as repeated blocks.
+
+Defaults: :mod:`newscrawl.settings` (and the README's settings table).
 """
 
 from __future__ import annotations
@@ -30,8 +34,10 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from itemadapter import ItemAdapter
-from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.exceptions import NotConfigured
 
+from newscrawl.config import get_bool, get_float, get_int, get_ratio
+from newscrawl.drops import EMPTY_BODY, drop
 from newscrawl.extract.boilerplate import RepeatedBlockLearner, clean_body_report
 
 if TYPE_CHECKING:
@@ -44,7 +50,7 @@ STATS_PREFIX = "newscrawl/boilerplate"
 
 
 class BoilerplatePipeline:
-    """Clean ``articleBody``; drop items left with no body (``DropItem("empty_body")``)."""
+    """Clean ``articleBody``; drop items left with no body (``empty_body``)."""
 
     def __init__(self, stats: StatsCollector, learner: RepeatedBlockLearner | None) -> None:
         self.stats = stats
@@ -53,21 +59,19 @@ class BoilerplatePipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> BoilerplatePipeline:
         settings = crawler.settings
-        if not settings.getbool("NEWSCRAWL_BOILERPLATE_ENABLED", True):
+        if not get_bool(settings, "NEWSCRAWL_BOILERPLATE_ENABLED"):
             raise NotConfigured("NEWSCRAWL_BOILERPLATE_ENABLED is False")
         learner = None
-        if settings.getbool("NEWSCRAWL_BOILERPLATE_LEARN", True):
+        if get_bool(settings, "NEWSCRAWL_BOILERPLATE_LEARN"):
             learner = RepeatedBlockLearner(
-                min_pages=settings.getint("NEWSCRAWL_BOILERPLATE_REPEAT_MIN_PAGES", 5),
-                max_chars=settings.getint("NEWSCRAWL_BOILERPLATE_REPEAT_MAX_CHARS", 120),
-                max_blocks=settings.getint("NEWSCRAWL_BOILERPLATE_REPEAT_MAX_BLOCKS", 100_000),
-                max_share=settings.getfloat("NEWSCRAWL_BOILERPLATE_REPEAT_MAX_SHARE", 0.5),
-                min_share=settings.getfloat("NEWSCRAWL_BOILERPLATE_REPEAT_MIN_SHARE", 0.05),
-                edge_share=settings.getfloat("NEWSCRAWL_BOILERPLATE_REPEAT_EDGE_SHARE", 0.9),
+                min_pages=get_int(settings, "NEWSCRAWL_BOILERPLATE_REPEAT_MIN_PAGES", minimum=2),
+                max_chars=get_int(settings, "NEWSCRAWL_BOILERPLATE_REPEAT_MAX_CHARS", minimum=1),
+                max_blocks=get_int(settings, "NEWSCRAWL_BOILERPLATE_REPEAT_MAX_BLOCKS", minimum=1),
+                max_share=get_ratio(settings, "NEWSCRAWL_BOILERPLATE_REPEAT_MAX_SHARE"),
+                min_share=get_ratio(settings, "NEWSCRAWL_BOILERPLATE_REPEAT_MIN_SHARE"),
+                edge_share=get_float(settings, "NEWSCRAWL_BOILERPLATE_REPEAT_EDGE_SHARE", above=0.0, maximum=1.0),
             )
-        pipeline = cls(crawler.stats, learner)
-        pipeline.crawler = crawler
-        return pipeline
+        return cls(crawler.stats, learner)
 
     @staticmethod
     def _site(adapter: ItemAdapter) -> str:
@@ -101,8 +105,7 @@ class BoilerplatePipeline:
                 self.stats.inc_value(f"{STATS_PREFIX}/repeated_blocks_learned", learned)
         self.stats.inc_value(f"{STATS_PREFIX}/items")
         if not text.strip():
-            self.stats.inc_value(f"{STATS_PREFIX}/empty_body")
-            raise DropItem("empty_body")
+            raise drop(self.stats, EMPTY_BODY)
         if text != body:
             self.stats.inc_value(f"{STATS_PREFIX}/items_changed")
         adapter["articleBody"] = text

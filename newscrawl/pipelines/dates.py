@@ -12,12 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
 
-from newscrawl.extract.dates import (
-    DEFAULT_FUTURE_TOLERANCE,
-    DEFAULT_TIMEZONE,
-    DateNormalizer,
-    get_zone,
-)
+from newscrawl.config import get_float, setting
+from newscrawl.extract.dates import DateNormalizer, get_zone
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -41,29 +37,8 @@ class DatesPipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DatesPipeline:
         settings = crawler.settings
-        name = settings.get("NEWSCRAWL_TIMEZONE") or DEFAULT_TIMEZONE
-        if not isinstance(name, str):
-            raise ValueError(f"NEWSCRAWL_TIMEZONE must be an IANA zone name, got {name!r}")
-        try:
-            get_zone(name)
-        except ValueError:
-            raise ValueError(
-                f"NEWSCRAWL_TIMEZONE={name!r} is not a known IANA time zone "
-                "(e.g. 'America/New_York', 'Europe/Berlin', 'UTC')"
-            ) from None
-        try:
-            tolerance = settings.getfloat(
-                "NEWSCRAWL_DATES_FUTURE_TOLERANCE", DEFAULT_FUTURE_TOLERANCE
-            )
-        except (TypeError, ValueError):
-            raise ValueError(
-                "NEWSCRAWL_DATES_FUTURE_TOLERANCE must be a number of seconds, got "
-                f"{settings.get('NEWSCRAWL_DATES_FUTURE_TOLERANCE')!r}"
-            ) from None
-        if tolerance < 0:
-            raise ValueError(
-                f"NEWSCRAWL_DATES_FUTURE_TOLERANCE must be >= 0 seconds, got {tolerance!r}"
-            )
+        name = setting(settings, "NEWSCRAWL_TIMEZONE", check=_known_zone)
+        tolerance = get_float(settings, "NEWSCRAWL_DATES_FUTURE_TOLERANCE", minimum=0.0)
         return cls(DateNormalizer(name, tolerance), crawler.stats)
 
     def process_item(self, item: Any) -> Any:
@@ -71,3 +46,13 @@ class DatesPipeline:
             if self.stats is not None:
                 self.stats.inc_value(STATS_PREFIX + reason)
         return item
+
+
+def _known_zone(name: str) -> str:
+    try:
+        get_zone(name)
+    except ValueError:
+        raise ValueError(
+            "not a known IANA time zone (e.g. 'America/New_York', 'Europe/Berlin', 'UTC')"
+        ) from None
+    return name

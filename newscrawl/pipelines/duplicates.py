@@ -1,33 +1,33 @@
-"""Duplicates pipeline: normalise the canonical URL, set ``id``/``fingerprint``, drop duplicates.
+"""Duplicates pipeline: drop copies of an article already kept; the first seen wins.
 
-One line per article: the same article under another URL (tracking parameters,
-slash, case, AMP/print variant, ``rel=canonical``), the same body under another
-title, and near-copies with small edits are dropped; the first seen wins. Each
-drop raises ``DropItem("duplicate_url" | "duplicate_body" | "near_duplicate")``
-and counts ``newscrawl/duplicates/<reason>``; kept items count
-``newscrawl/duplicates/kept`` (and ``.../update`` when an earlier run's article
-changed). The matching itself lives in :mod:`newscrawl.dedup` (pure).
+One line per article: the same article under another URL (tracking parameters, slash, case,
+AMP/print variant, ``rel=canonical``), the same body under another title, and near-copies with
+small edits are dropped. Each drop raises ``Dropped`` with ``duplicate_url``, ``duplicate_body``
+or ``near_duplicate`` and counts ``newscrawl/duplicates/<reason>`` (and ``.../previous_run`` when
+the original is an earlier run's); kept items count ``newscrawl/duplicates/kept`` (and
+``.../update`` when they are an earlier run's article whose content changed). The matching lives
+in :mod:`newscrawl.dedup` (pure); the item's identity (``id``, ``canonicalUrl``) was set by the
+identity pipeline, and unchanged articles of earlier runs were dropped before this stage.
 
-Settings:
-``NEWSCRAWL_DEDUP_ENABLED`` (bool, True)        False -> ``NotConfigured``.
-``NEWSCRAWL_DEDUP_NEAR_THRESHOLD`` (float)      estimated Jaccard for near-copies.
-``NEWSCRAWL_LOWERCASE_PATHS`` (bool, True)      lower-case URL paths (see extract/urls.py).
-``NEWSCRAWL_DEDUP_STORE`` (import path, "")     a :class:`~newscrawl.dedup.DedupStore`
-    class, built with ``from_crawler`` when it has one: persistence across runs.
+Settings: ``NEWSCRAWL_DEDUP_ENABLED`` (False: ``NotConfigured``), ``NEWSCRAWL_DEDUP_NEAR_THRESHOLD``,
+``NEWSCRAWL_LOWERCASE_PATHS`` (for the fetched URL's key) and ``NEWSCRAWL_DEDUP_STORE`` (a
+:class:`~newscrawl.dedup.DedupStore` class, built with ``from_crawler`` when it has one; empty:
+in memory).
 """
 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any, NoReturn
-from urllib.parse import urljoin, urlsplit
+from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
-from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.exceptions import NotConfigured
 from scrapy.utils.misc import build_from_crawler, load_object
 
-from newscrawl.dedup import DEFAULT_NEAR_THRESHOLD, DedupStore, DuplicateIndex, Verdict
-from newscrawl.extract.urls import DEFAULT_LOWERCASE_PATHS, article_id, canonicalize_url, same_site
+from newscrawl.config import get_bool, get_float, get_str
+from newscrawl.dedup import DEFAULT_NEAR_THRESHOLD, DedupStore, DuplicateIndex
+from newscrawl.drops import REASONS, drop
+from newscrawl.extract.urls import DEFAULT_LOWERCASE_PATHS
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -39,7 +39,7 @@ STATS_PREFIX = "newscrawl/duplicates"
 
 
 class DuplicatesPipeline:
-    """Sets ``canonicalUrl`` (normalised), ``id`` and ``fingerprint``; drops duplicates, first seen wins."""
+    """Drops duplicates of articles kept in this run or earlier ones; first seen wins."""
 
     def __init__(
         self,
@@ -59,93 +59,31 @@ class DuplicatesPipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DuplicatesPipeline:
         settings = crawler.settings
-        if not settings.getbool("NEWSCRAWL_DEDUP_ENABLED", True):
+        if not get_bool(settings, "NEWSCRAWL_DEDUP_ENABLED"):
             raise NotConfigured("NEWSCRAWL_DEDUP_ENABLED is False")
-        raw = settings.get("NEWSCRAWL_DEDUP_NEAR_THRESHOLD", DEFAULT_NEAR_THRESHOLD)
-        try:
-            threshold = float(raw)
-        except (TypeError, ValueError):
-            raise ValueError(f"NEWSCRAWL_DEDUP_NEAR_THRESHOLD must be a number in (0, 1], got {raw!r}") from None
-        if not 0.0 < threshold <= 1.0:
-            raise ValueError(f"NEWSCRAWL_DEDUP_NEAR_THRESHOLD must be in (0, 1], got {raw!r}")
-        store = None
-        store_path = settings.get("NEWSCRAWL_DEDUP_STORE")
-        if store_path:
-            store = build_from_crawler(load_object(store_path), crawler)
+        threshold = get_float(settings, "NEWSCRAWL_DEDUP_NEAR_THRESHOLD", above=0.0, maximum=1.0)
+        store_path = get_str(settings, "NEWSCRAWL_DEDUP_STORE", empty_ok=True)
+        store = build_from_crawler(load_object(store_path), crawler) if store_path else None
         return cls(
             crawler.stats,
             near_threshold=threshold,
-            lowercase_paths=settings.getbool("NEWSCRAWL_LOWERCASE_PATHS", DEFAULT_LOWERCASE_PATHS),
+            lowercase_paths=get_bool(settings, "NEWSCRAWL_LOWERCASE_PATHS"),
             store=store,
         )
 
     def _inc(self, name: str) -> None:
         self.stats.inc_value(f"{STATS_PREFIX}/{name}")
 
-    def _canonical(self, fetched: str, declared: Any) -> str:
-        """The normalised canonical URL: the declared rel=canonical when usable, else the fetched URL."""
-        if not declared or not isinstance(declared, str):
-            return fetched
-        try:
-            canonical = canonicalize_url(urljoin(fetched, declared.strip()), lowercase_path=self.lowercase_paths)
-        except ValueError:
-            self._inc("canonical_invalid")
-            logger.debug("Ignoring invalid rel=canonical %r of %s", declared, fetched)
-            return fetched
-        if not same_site(canonical, fetched):
-            self._inc("canonical_offsite")
-            logger.debug("Ignoring off-site rel=canonical %s of %s", canonical, fetched)
-            return fetched
-        if urlsplit(canonical).path == "/" and urlsplit(fetched).path != "/":
-            # a CMS pointing every page's canonical at the home page would
-            # otherwise make every article a duplicate_url of the first one
-            self._inc("canonical_root")
-            logger.debug("Ignoring home-page rel=canonical %s of %s", canonical, fetched)
-            return fetched
-        return canonical
-
-    def _drop(self, url: Any, ident: str, verdict: Verdict) -> NoReturn:
-        reason = verdict.drop_reason or verdict.kind
-        self._inc(reason)
-        if verdict.previous_run:
-            self._inc("previous_run")
-        logger.debug(
-            "Dropped %s (%s) as %s of %s (similarity %s)", url, ident, reason, verdict.original_id, verdict.similarity
-        )
-        raise DropItem(reason)
-
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
-        raw_url = adapter.get("url")
-        try:
-            fetched = canonicalize_url(raw_url, lowercase_path=self.lowercase_paths)
-        except (TypeError, ValueError) as exc:
-            self._inc("bad_url")
-            logger.warning("Dropping item with unusable url %r: %s", raw_url, exc)
-            raise DropItem("bad_url") from None
-        canonical = self._canonical(fetched, adapter.get("canonicalUrl"))
-        ident = article_id(canonical)
-        adapter["canonicalUrl"] = canonical
-        adapter["id"] = ident
-        # most URL variants are settled here, before hashing the body
-        quick = self.index.check_url(article_id=ident, canonical_url=canonical, urls=(fetched,))
-        if quick is not None:
-            self._drop(raw_url, ident, quick)
-
-        body = adapter.get("articleBody")
-        modified = adapter.get("dateModified") or adapter.get("dateModifiedRaw")
-        entry = self.index.entry_for(
-            article_id=ident,
-            canonical_url=canonical,
-            urls=(fetched,),
-            body=body if isinstance(body, str) else "",
-            date_modified=modified if isinstance(modified, str) else None,
-        )
-        adapter["fingerprint"] = entry.fingerprint
-
+        entry = self.index.entry_for_item(adapter, lowercase_paths=self.lowercase_paths)
         verdict = self.index.observe(entry)
-        if verdict.is_duplicate:
-            self._drop(raw_url, ident, verdict)
+        if verdict.drop_reason is not None:
+            if verdict.previous_run:
+                self._inc("previous_run")
+            logger.debug("Dropped %s (%s) as %s of %s (similarity %s)", adapter.get("url"), entry.id,
+                         verdict.drop_reason, verdict.original_id, verdict.similarity)
+            raise drop(self.stats, REASONS[verdict.drop_reason])
         if verdict.kind == "update":
             self._inc("update")
         self._inc("kept")

@@ -1,28 +1,33 @@
-"""State pipeline: export an article only if it is new or changed, and number its versions.
+"""State pipelines: export an article only if it is new or changed, and number its versions.
 
-Runs after duplicate detection (which sets ``id`` and ``fingerprint``). For an id the state
-knows with the same fingerprint and the same ``dateModified``: ``DropItem("unchanged")``
-(``newscrawl/state/unchanged``; its lastmod/validators are refreshed). Changed: ``version`` =
-stored version + 1 (``newscrawl/state/changed``). New: ``version = 1``
-(``newscrawl/state/new``). The state itself is written later, only once the line is fsynced
-(see :mod:`newscrawl.feeds`).
+Whether an article is new, changed or unchanged since a run exported it is decided in one place,
+:meth:`newscrawl.state.session.StateSession.decide` (same fingerprint and same ``dateModified``:
+unchanged). Two stages apply it:
 
-With ``NEWSCRAWL_STATE_IGNORE`` nothing is dropped as unchanged (a full re-export) and an
-unchanged article keeps its stored version number. With ``NEWSCRAWL_STATE_FORGET_DAYS`` an
-article unknown to the state and dated before the horizon is dropped
-(``older_than_state_horizon``): it was forgotten on purpose and must not come back as new.
-Without state every article gets ``version = 1``.
+* :class:`UnchangedPipeline` (before schema validation and duplicate detection) drops an
+  unchanged article of an earlier run (``unchanged``, ``newscrawl/state/unchanged``; its lastmod
+  and validators are refreshed), so it is never taken for a duplicate of itself, and sets
+  ``version``: the stored version + 1 for a changed article, 1 for a new one.
+* :class:`StatePipeline` (last) hands the article to the feeds: it drops a second copy of an id
+  already exported in this run (``duplicate_in_run``) and, with ``NEWSCRAWL_STATE_FORGET_DAYS``,
+  a new article dated before the window (``older_than_state_horizon``: it was forgotten on
+  purpose and must not come back as new); then it claims the article's notes for the commit and
+  counts ``newscrawl/state/new|changed|reexported``. The state itself is written later, only
+  once the line is fsynced (see :mod:`newscrawl.feeds`).
+
+With the state ignored for the run (``-a state=ignore``) nothing is dropped as unchanged and an
+unchanged article keeps its stored version. Without state every article gets ``version = 1``.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from itemadapter import ItemAdapter
-from scrapy.exceptions import DropItem
 
-from newscrawl.runs import state_session
+from newscrawl.drops import DUPLICATE_IN_RUN, OLDER_THAN_STATE_HORIZON, UNCHANGED, drop
+from newscrawl.state.extension import state_session
 from newscrawl.state.store import parse_timestamp
 
 if TYPE_CHECKING:
@@ -36,58 +41,65 @@ logger = logging.getLogger(__name__)
 STATS = "newscrawl/state"
 
 
-class StatePipeline:
-    """Decide new / changed / unchanged against the state; set ``version``."""
-
+class _StateStage:
     def __init__(self, session: StateSession | None, stats: StatsCollector) -> None:
         self.session = session
         self.stats = stats
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> StatePipeline:
-        session = state_session(crawler)
-        if session is None:
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(state_session(crawler), crawler.stats)
+
+
+class UnchangedPipeline(_StateStage):
+    """Drop what an earlier run exported unchanged; set ``version``."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> UnchangedPipeline:
+        pipeline = cls(state_session(crawler), crawler.stats)
+        if pipeline.session is None:
             logger.info("State disabled: every article is exported as version 1")
-        return cls(session, crawler.stats)
+        return pipeline
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
-        session = self.session
-        ident = adapter.get("id")
+        session, ident = self.session, adapter.get("id")
         if session is None or not isinstance(ident, str) or not ident:
             if session is not None:
                 self.stats.inc_value(f"{STATS}/no_id")
-                logger.warning("Item without id reached the state pipeline: %s", adapter.get("url"))
+                logger.warning("Item without id reached the state: %s", adapter.get("url"))
             adapter["version"] = 1
             return item
         if ident in session.claimed_ids:
-            self.stats.inc_value(f"{STATS}/duplicate_in_run")
-            raise DropItem("duplicate_in_run")
-        url, canonical = adapter.get("url"), adapter.get("canonicalUrl")
-        stored = session.get_article(ident)
-        fingerprint = adapter.get("fingerprint")
-        modified = adapter.get("dateModified")
-        if stored is not None:
-            same = stored.fingerprint == fingerprint and stored.date_modified == modified
-            if same and not session.ignore:
-                session.touch(ident, url, canonical)
-                self.stats.inc_value(f"{STATS}/unchanged")
-                raise DropItem("unchanged")
-            version = stored.version if same else stored.version + 1
-            decision = "reexported" if same else "changed"
-        else:
-            horizon = session.horizon_ts
-            if horizon is not None and not session.ignore:
-                dated = [
-                    parse_timestamp(adapter.get(k)) for k in ("dateModified", "datePublished")
-                ]
-                known = [d for d in dated if d is not None]
-                if known and max(known) < horizon:
-                    self.stats.inc_value(f"{STATS}/older_than_state_horizon")
-                    raise DropItem("older_than_state_horizon")
-            version = 1
-            decision = "new"
+            return item  # already exported in this run: a duplicate of that line, not unchanged
+        decision, version = session.decide(ident, adapter.get("fingerprint"), adapter.get("dateModified"))
+        if decision == "unchanged":
+            session.touch(ident, adapter.get("url"), adapter.get("canonicalUrl"))
+            raise drop(self.stats, UNCHANGED)
+        adapter["version"] = version
+        return item
+
+
+class StatePipeline(_StateStage):
+    """Hand a new, changed or re-exported article to the feeds: claim its notes for the commit."""
+
+    def process_item(self, item: Any) -> Any:
+        adapter = ItemAdapter(item)
+        session, ident = self.session, adapter.get("id")
+        if session is None or not isinstance(ident, str) or not ident:
+            return item
+        if ident in session.claimed_ids:
+            raise drop(self.stats, DUPLICATE_IN_RUN)
+        decision, version = session.decide(ident, adapter.get("fingerprint"), adapter.get("dateModified"))
+        if decision == "unchanged":
+            raise ValueError(f"unchanged article {ident} reached StatePipeline: UnchangedPipeline must run before it")
+        horizon = session.horizon_ts
+        if decision == "new" and horizon is not None and not session.ignore:
+            dated = [parse_timestamp(adapter.get(k)) for k in ("dateModified", "datePublished")]
+            known = [d for d in dated if d is not None]
+            if known and max(known) < horizon:
+                raise drop(self.stats, OLDER_THAN_STATE_HORIZON)
         self.stats.inc_value(f"{STATS}/{decision}")
         adapter["version"] = version
-        session.claim(ident, url, canonical, decision)
+        session.claim(ident, adapter.get("url"), adapter.get("canonicalUrl"), decision)
         return item

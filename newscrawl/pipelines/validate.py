@@ -1,21 +1,22 @@
 """Gatekeeping pipelines: an article needs a headline and a body, and every line a valid schema.
 
-Two jobs, two classes: :class:`RequiredFieldsPipeline` runs early so that empty pages never
-reach duplicate detection, :class:`SchemaPipeline` runs last so that no line a consumer reads
-breaks the published JSON Schema.
+Two jobs, two classes, both before duplicate detection, so that an item that will never be
+exported never enters the duplicate index (where it would block a valid copy):
+:class:`RequiredFieldsPipeline` drops empty pages, :class:`SchemaPipeline` (after the identity
+pipeline, which sets the last fields the schema requires) drops every line that would break the
+published JSON Schema. ``version`` is set later, by the state pipeline, to a positive integer.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
-
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
 from itemadapter import ItemAdapter
-from scrapy.exceptions import DropItem
 
+from newscrawl.drops import MISSING_BODY, MISSING_HEADLINE, SCHEMA_INVALID, drop
 from newscrawl.items import ARTICLE_FIELDS, article_schema
 
 if TYPE_CHECKING:
@@ -37,11 +38,10 @@ class RequiredFieldsPipeline:
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
-        for name, reason in (("headline", "missing_headline"), ("articleBody", "missing_body")):
+        for name, reason in (("headline", MISSING_HEADLINE), ("articleBody", MISSING_BODY)):
             value = adapter.get(name)
             if not isinstance(value, str) or not value.strip():
-                self.stats.inc_value(f"newscrawl/validate/{reason}")
-                raise DropItem(reason)
+                raise drop(self.stats, reason)
         return item
 
 
@@ -67,7 +67,6 @@ class SchemaPipeline:
             self.validate(line)
         except fastjsonschema.JsonSchemaValueException as error:
             where = "/".join(str(p) for p in error.path[1:]) or "(root)"
-            self.stats.inc_value("newscrawl/validate/schema_invalid")
             logger.warning("Schema failure on %s at %s: %s", adapter.get("url"), where, error.message)
-            raise DropItem(f"schema_invalid: {where}") from None
+            raise drop(self.stats, SCHEMA_INVALID, where) from None
         return item

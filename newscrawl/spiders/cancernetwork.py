@@ -1,10 +1,14 @@
 """The ``cancernetwork`` spider: finds articles through every surface the site offers.
 
-Navigation only. Surfaces: robots.txt ``Sitemap:`` lines, the sitemap index and its article
+It navigates and hands each article page to extraction; it extracts nothing itself. Surfaces: robots.txt ``Sitemap:`` lines, the sitemap index and its article
 sitemaps, the Google News sitemap, the RSS feed, and the ``/news`` and ``/clinical/<topic>``
 listings. Every discovered URL is canonicalised before it is requested, so tracking
-parameters, trailing slashes, upper case and AMP/print variants collapse into one request.
-Extraction is the page object's job (:class:`newscrawl.extract.page.ArticlePage`).
+parameters, trailing slashes, upper case (``NEWSCRAWL_LOWERCASE_PATHS``) and AMP/print variants
+collapse into one request. Extraction is the page object's job
+(:class:`newscrawl.extract.page.ArticlePage`), run in worker processes
+(:class:`newscrawl.extraction_pool.ExtractionPool`); the spider stamps the raw item with the
+download time and hands it to the pipelines. Request meta keys follow the navigation contract
+of :mod:`newscrawl.incremental`.
 """
 
 from __future__ import annotations
@@ -22,10 +26,12 @@ from scrapy import signals
 from scrapy.http import Response, TextResponse
 from scrapy.utils.defer import maybe_deferred_to_future
 
+from newscrawl.config import get_bool
 from newscrawl.extract import discovery
 from newscrawl.extract.dates import parse_date
 from newscrawl.extract.urls import canonicalize_url
 from newscrawl.extraction_pool import ExtractionError, ExtractionPool
+from newscrawl.incremental import META_ARTICLE, META_LASTMOD, META_LISTING, META_LISTING_URLS
 from newscrawl.items import Article
 from newscrawl.processing import stamp_download
 
@@ -39,6 +45,8 @@ LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"", "0", "false", "no", "off"})
 DEFAULT_REPLICA_ARTICLES = 2000
+#: request meta key: which surface (robots, sitemap, rss, listing, page) a request came from
+META_SURFACE = "newscrawl_surface"
 
 
 def _slug(text: str) -> str:
@@ -164,6 +172,7 @@ class CancerNetworkSpider(scrapy.Spider):
         self.host = urlsplit(self.base_url).netloc.lower()
         self.replica: Any = None
         self.extraction: ExtractionPool | None = None
+        self.lowercase_paths = True  # NEWSCRAWL_LOWERCASE_PATHS, read in from_crawler
         self.handled_links: set[tuple[str, str | None]] = set()
         self.exported = 0  # items scraped (exported), counted only with max_articles
         self.in_pipelines = 0  # items yielded whose fate the pipelines have not decided yet
@@ -171,7 +180,8 @@ class CancerNetworkSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> CancerNetworkSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        if crawler.settings.getbool("NEWSCRAWL_EXTRACT_ENABLED", True):
+        spider.lowercase_paths = get_bool(crawler.settings, "NEWSCRAWL_LOWERCASE_PATHS")
+        if get_bool(crawler.settings, "NEWSCRAWL_EXTRACT_ENABLED"):
             spider.extraction = ExtractionPool.from_crawler(crawler)
         if spider.args.replica is not None and spider.args.replica.port == 0:
             # A twin on a fresh port each run has new URLs each run: state would never match.
@@ -213,7 +223,7 @@ class CancerNetworkSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[Any]:
         if self.args.replica is not None:
-            from newscrawl.replica import start_replica
+            from newscrawl.replica import start_replica  # here: only twin crawls need its server
 
             options = self.args.replica
             self.replica = start_replica(
@@ -234,18 +244,18 @@ class CancerNetworkSpider(scrapy.Spider):
                 yield self.listing_request(f"{self.base_url}/clinical/{topic}?page=1")
             return
         yield scrapy.Request(f"{self.base_url}/robots.txt", self.parse_robots,
-                             errback=self.surface_failed, meta={"newscrawl_surface": "robots"})
+                             errback=self.surface_failed, meta={META_SURFACE: "robots"})
         for path in ("/sitemap.xml", "/sitemap-news.xml"):
             yield scrapy.Request(self.base_url + path, self.parse_sitemap,
-                                 errback=self.surface_failed, meta={"newscrawl_surface": "sitemap"})
+                                 errback=self.surface_failed, meta={META_SURFACE: "sitemap"})
         yield scrapy.Request(f"{self.base_url}/rss", self.parse_rss,
-                             errback=self.surface_failed, meta={"newscrawl_surface": "rss"})
+                             errback=self.surface_failed, meta={META_SURFACE: "rss"})
         yield self.listing_request(f"{self.base_url}/news?page=1")
 
     # -- surfaces --------------------------------------------------------------------------
 
     def surface_failed(self, failure: Any) -> None:
-        surface = failure.request.meta.get("newscrawl_surface", "unknown")
+        surface = failure.request.meta.get(META_SURFACE, "unknown")
         self.crawler.stats.inc_value(f"newscrawl/discovery/failed/{surface}")
         logger.warning("Could not fetch %s (%s): %s", failure.request.url, surface, failure.value)
 
@@ -254,7 +264,7 @@ class CancerNetworkSpider(scrapy.Spider):
         for url in discovery.robots_sitemaps(text, response.url):
             if self._on_site(url):
                 yield scrapy.Request(url, self.parse_sitemap, errback=self.surface_failed,
-                                     meta={"newscrawl_surface": "sitemap"})
+                                     meta={META_SURFACE: "sitemap"})
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         sitemap = discovery.parse_sitemap(response.body)
@@ -266,7 +276,7 @@ class CancerNetworkSpider(scrapy.Spider):
                 continue
             if sitemap.is_index:
                 yield scrapy.Request(link.url, self.parse_sitemap, errback=self.surface_failed,
-                                     meta={"newscrawl_surface": "sitemap"})
+                                     meta={META_SURFACE: "sitemap"})
             else:
                 yield from self.article_requests([link], "sitemap")
 
@@ -277,8 +287,7 @@ class CancerNetworkSpider(scrapy.Spider):
     def listing_request(self, url: str, known_urls: Iterable[str] = ()) -> scrapy.Request:
         return scrapy.Request(
             url, self.parse_listing, errback=self.surface_failed,
-            meta={"newscrawl_surface": "listing", "newscrawl_listing": True,
-                  "newscrawl_listing_urls": list(known_urls)},
+            meta={META_SURFACE: "listing", META_LISTING: True, META_LISTING_URLS: list(known_urls)},
         )
 
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
@@ -309,13 +318,13 @@ class CancerNetworkSpider(scrapy.Spider):
             self.handled_links.add((link.url, link.date))
             if not discovery.is_article_url(link.url, self.host):
                 continue
-            url = canonicalize_url(link.url)
+            url = canonicalize_url(link.url, lowercase_path=self.lowercase_paths)
             if url != link.url:
                 stats.inc_value("newscrawl/discovery/variant_collapsed")
             stats.inc_value(f"newscrawl/discovery/{source}")
-            meta: dict[str, Any] = {"newscrawl_surface": source, "newscrawl_article": True}
+            meta: dict[str, Any] = {META_SURFACE: source, META_ARTICLE: True}
             if link.date:
-                meta["newscrawl_lastmod"] = link.date
+                meta[META_LASTMOD] = link.date
             yield scrapy.Request(url, self.parse_article, meta=meta, errback=self.article_failed)
 
     def article_failed(self, failure: Any) -> None:

@@ -5,17 +5,23 @@ when their article's line is durably exported (or the article is confirmed uncha
 same transaction as the state record. A killed run therefore never leaves a dedup entry for an
 article no finished file holds -- such an entry would make the next run drop it as a duplicate.
 
-Enable it with ``NEWSCRAWL_DEDUP_STORE = "newscrawl.state.dedup_store.SQLiteDedupStore"``.
+It is the default ``NEWSCRAWL_DEDUP_STORE`` (``newscrawl.state.dedup_store.SQLiteDedupStore``);
+with the state off it falls back to an in-memory store. :func:`recovery_commit` rebuilds the
+entries of a killed run's recovered lines.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from newscrawl.dedup import Entry, MemoryStore
+from scrapy.utils.misc import load_object
+
+from newscrawl.config import get_bool, get_str
+from newscrawl.dedup import DuplicateIndex, Entry, MemoryStore
+from newscrawl.state.extension import state_session
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -36,9 +42,7 @@ class SQLiteDedupStore:
         self._persisted_ids: set[str] = set()
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> Any:
-        from newscrawl.runs import state_session  # local: runs builds the session
-
+    def from_crawler(cls, crawler: Crawler) -> SQLiteDedupStore | MemoryStore:
         session = state_session(crawler)
         if session is None:
             logger.info("State disabled: duplicate detection works within this run only")
@@ -125,9 +129,6 @@ class SQLiteDedupStore:
         assert self._store is not None
         return self._store.db
 
-    def has_pending(self, article_id: str) -> bool:
-        return article_id in self._bands and article_id not in self._persisted_ids
-
     def persist(self, ids: Iterable[str]) -> int:
         """Write this run's entries for ``ids`` (must run inside the caller's transaction)."""
         if self._store is None:
@@ -159,3 +160,42 @@ class SQLiteDedupStore:
             self._persisted_ids.add(ident)
             n += 1
         return n
+
+
+def recovery_commit(crawler: Crawler) -> Callable[[list[dict[str, Any]], str], None] | None:
+    """The commit for the lines of a killed run's recovered file (None when the state is off).
+
+    It records the lines in the state and, when the duplicate index lives in the state
+    (``NEWSCRAWL_DEDUP_STORE`` is this store), rebuilds their entries in the same transaction:
+    the killed run held them in memory only, and without them a near-copy of a recovered article
+    would pass as new in the next run. Entries are built from each line's identity fields by the
+    same function the duplicates pipeline uses.
+    """
+    session = state_session(crawler)
+    if session is None:
+        return None
+    path = get_str(crawler.settings, "NEWSCRAWL_DEDUP_STORE", empty_ok=True)
+    try:
+        persistent = bool(path) and issubclass(load_object(path), SQLiteDedupStore)
+    except (ImportError, NameError, TypeError, ValueError):
+        persistent = False
+    lowercase_paths = get_bool(crawler.settings, "NEWSCRAWL_LOWERCASE_PATHS")
+    store = SQLiteDedupStore(session.store) if persistent else None
+    index = DuplicateIndex(store=store) if store is not None else None
+
+    def commit(lines: list[dict[str, Any]], file: str) -> None:
+        with session.store.transaction():
+            session.commit_lines(lines, file, recovered=True)
+            if index is None or store is None:
+                return
+            ids = []
+            for line in lines:
+                try:
+                    entry = index.entry_for_item(line, lowercase_paths=lowercase_paths)
+                except ValueError:  # a line without identity: nothing to index
+                    continue
+                index.add(entry)
+                ids.append(entry.id)
+            store.persist(ids)
+
+    return commit

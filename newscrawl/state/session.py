@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from newscrawl.extract.urls import DEFAULT_LOWERCASE_PATHS, canonicalize_url
+from newscrawl.runinfo import utc_iso
 from newscrawl.state.lock import RunLock
 from newscrawl.state.store import (
     ArticleRecord,
@@ -24,7 +26,6 @@ from newscrawl.state.store import (
     StateStore,
     TouchRecord,
     parse_timestamp,
-    utc_now_iso,
 )
 
 logger = logging.getLogger(__name__)
@@ -34,8 +35,6 @@ Canonicalizer = Callable[[str], str]
 
 def default_canonicalizer(lowercase_path: bool | None = None) -> Canonicalizer:
     """The project's URL canonicalisation (same function the spider and dedup use)."""
-    from newscrawl.extract.urls import DEFAULT_LOWERCASE_PATHS, canonicalize_url
-
     lower = DEFAULT_LOWERCASE_PATHS if lowercase_path is None else lowercase_path
 
     def canon(url: str) -> str:
@@ -130,7 +129,7 @@ class StateSession:
                     logger.info(
                         "State: forgot %d articles older than %g days", n, self.forget_days
                     )
-            self.store.run_started(self.run_id, utc_now_iso())
+            self.store.run_started(self.run_id, utc_iso())
         except BaseException:
             self.store.close()
             self.lock.release()
@@ -244,6 +243,22 @@ class StateSession:
             info.urls.add(key)
             info.lastmod = self._hinted(key, info.lastmod)
         return info
+
+    def decide(
+        self, article_id: str, fingerprint: str | None, date_modified: str | None
+    ) -> tuple[str, int]:
+        """Is this article ``new``, ``changed`` or ``unchanged`` since a run exported it? And its version.
+
+        The one place "unchanged" is decided: the stored article has the same fingerprint (body)
+        and the same ``dateModified``. A changed article's version is the stored one + 1. When the
+        state is ignored for this run, an unchanged article is ``reexported`` under its version.
+        """
+        stored = self.get_article(article_id)
+        if stored is None:
+            return "new", 1
+        if stored.fingerprint == fingerprint and stored.date_modified == date_modified:
+            return ("reexported" if self.ignore else "unchanged"), stored.version
+        return "changed", stored.version + 1
 
     def claim(
         self, article_id: str, item_url: str | None, canonical_url: str | None,

@@ -17,10 +17,11 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import timezone
 from pathlib import Path
 from typing import Any
 
+from newscrawl.runinfo import utc_iso
 from newscrawl.state.lock import StateError
 
 logger = logging.getLogger(__name__)
@@ -101,10 +102,6 @@ CREATE INDEX IF NOT EXISTS dedup_fingerprints_id ON dedup_fingerprints(id);
 
 class StateCorruptError(StateError):
     """The state file is not a readable newscrawl state; it is never reset silently."""
-
-
-def utc_now_iso() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def parse_timestamp(raw: str | None) -> float | None:
@@ -217,7 +214,7 @@ class StateStore:
             if row is None:
                 db.execute(
                     "INSERT INTO meta(key, value) VALUES ('schema_version', ?), ('created', ?)",
-                    (str(STORE_SCHEMA_VERSION), utc_now_iso()),
+                    (str(STORE_SCHEMA_VERSION), utc_iso()),
                 )
             elif int(row[0]) > STORE_SCHEMA_VERSION:
                 raise StateCorruptError(
@@ -343,9 +340,6 @@ class StateStore:
     def article_count(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
 
-    def url_count(self) -> int:
-        return int(self.db.execute("SELECT COUNT(*) FROM urls").fetchone()[0])
-
     def iter_articles(self) -> Iterator[ArticleRecord]:
         cur = self.db.execute(f"SELECT {self._ARTICLE_COLS} FROM articles a ORDER BY a.id")
         for row in cur:
@@ -356,7 +350,7 @@ class StateStore:
         self, records: Iterable[ExportRecord], *, run_id: str | None = None
     ) -> int:
         """Commit exported lines in ONE transaction; idempotent, never lowers a version."""
-        now_iso, now_ts = utc_now_iso(), time.time()
+        now_iso, now_ts = utc_iso(), time.time()
         n = 0
         with self.transaction() as db:
             for rec in records:
@@ -462,7 +456,7 @@ class StateStore:
     def part_opened(self, path: str, run_id: str | None) -> None:
         self.db.execute(
             "INSERT OR REPLACE INTO parts (path, run_id, created) VALUES (?, ?, ?)",
-            (path, run_id, utc_now_iso()),
+            (path, run_id, utc_iso()),
         )
 
     def part_closed(self, path: str) -> None:

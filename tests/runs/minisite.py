@@ -3,8 +3,8 @@
 Independent of the twin: files written to a folder and served by ``python -m http.server``
 (which answers ``If-Modified-Since`` with 304), a spider that follows the navigation contract
 (``newscrawl_article``, ``newscrawl_lastmod``, ``newscrawl_listing[_urls]``), and the
-project's real run components (RunManager, durable feeds, dedup + state pipelines, incremental
-middlewares) configured explicitly.
+project's real run components (state extension, run manager, durable feeds, identity, dedup and
+state pipelines, incremental middlewares) configured explicitly.
 
 ``python minisite.py crawl BASE_URL WORKDIR [-s NAME=VALUE ...] [-a NAME=VALUE ...]``
 runs one crawl and exits with newscrawl's exit code.
@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import scrapy
+
+from newscrawl.incremental import META_ARTICLE, META_LASTMOD, META_LISTING, META_LISTING_URLS
 
 PER_PAGE = 10
 
@@ -77,7 +79,7 @@ class MiniSpider(scrapy.Spider):
         if not self.listing_only:
             yield scrapy.Request(f"{self.base_url}/sitemap.xml", self.parse_sitemap)
         yield scrapy.Request(f"{self.base_url}/news-1.html", self.parse_listing,
-                             meta={"newscrawl_listing": True})
+                             meta={META_LISTING: True})
 
     def parse_sitemap(self, response: scrapy.http.Response) -> Any:
         response.selector.remove_namespaces()
@@ -85,16 +87,16 @@ class MiniSpider(scrapy.Spider):
             loc = node.xpath("loc/text()").get()
             lastmod = node.xpath("lastmod/text()").get()
             yield scrapy.Request(response.urljoin(loc), self.parse_article,
-                                 meta={"newscrawl_article": True, "newscrawl_lastmod": lastmod})
+                                 meta={META_ARTICLE: True, META_LASTMOD: lastmod})
 
     def parse_listing(self, response: scrapy.http.Response) -> Any:
         links = [response.urljoin(h) for h in response.css("a.story::attr(href)").getall()]
         for url in links:
-            yield scrapy.Request(url, self.parse_article, meta={"newscrawl_article": True})
+            yield scrapy.Request(url, self.parse_article, meta={META_ARTICLE: True})
         nxt = response.css("a.next::attr(href)").get()
         if nxt:
             yield scrapy.Request(response.urljoin(nxt), self.parse_listing,
-                                 meta={"newscrawl_listing": True, "newscrawl_listing_urls": links})
+                                 meta={META_LISTING: True, META_LISTING_URLS: links})
 
     def parse_article(self, response: scrapy.http.Response) -> Any:
         yield {
@@ -106,6 +108,14 @@ class MiniSpider(scrapy.Spider):
             "dateModified": response.css("#mod::text").get(),
             "version": 1,
         }
+
+
+PIPELINES = {
+    "newscrawl.pipelines.identity.IdentityPipeline": 350,
+    "newscrawl.pipelines.state.UnchangedPipeline": 360,
+    "newscrawl.pipelines.duplicates.DuplicatesPipeline": 400,
+    "newscrawl.pipelines.state.StatePipeline": 950,
+}
 
 
 def settings_for(workdir: Path) -> dict[str, Any]:
@@ -132,15 +142,13 @@ def settings_for(workdir: Path) -> dict[str, Any]:
             },
         },
         "EXTENSIONS": {
-            "newscrawl.runs.RunManager": 100,
+            "newscrawl.state.extension.StateExtension": 50,
+            "newscrawl.run.manager.RunManager": 100,
             "newscrawl.extensions.StatsFile": 900,
         },
         "SPIDER_MIDDLEWARES": {"newscrawl.incremental.IncrementalSpiderMiddleware": 900},
         "DOWNLOADER_MIDDLEWARES": {"newscrawl.incremental.ConditionalRequestMiddleware": 800},
-        "ITEM_PIPELINES": {
-            "newscrawl.pipelines.duplicates.DuplicatesPipeline": 400,
-            "newscrawl.pipelines.state.StatePipeline": 950,
-        },
+        "ITEM_PIPELINES": PIPELINES,
     }
 
 
@@ -148,7 +156,7 @@ def main(argv: list[str]) -> int:
     from scrapy.crawler import AsyncCrawlerProcess
     from scrapy.settings import Settings
 
-    from newscrawl.runs import run_crawl
+    from newscrawl.run.command import run_crawl
 
     _, base_url, workdir, *rest = argv
     settings = Settings(settings_for(Path(workdir)))

@@ -1,4 +1,4 @@
-"""The outcome judgement and settings parsing of a run (pure functions)."""
+"""The outcome judgement of a run and the settings it reads (pure functions)."""
 
 from __future__ import annotations
 
@@ -8,17 +8,13 @@ from typing import Any
 import pytest
 from scrapy.settings import Settings
 
-from newscrawl.runs import (
-    EXIT_DEGRADED,
-    EXIT_FAILED_START,
-    EXIT_OK,
-    BadSettingsError,
-    RunCounts,
-    Thresholds,
-    judge,
-    read_config,
-    request_errors,
-)
+from newscrawl.config import BadSettingsError
+from newscrawl.run.config import read_thresholds
+from newscrawl.run.exit_codes import EXIT_DEGRADED, EXIT_FAILED_START, EXIT_OK
+from newscrawl.run.judge import RunCounts, Thresholds, judge, request_errors
+from newscrawl.state.extension import StateConfig
+
+DEFAULTS = read_thresholds(Settings())
 
 OK_STATS: dict[str, Any] = {
     "downloader/request_count": 100,
@@ -63,7 +59,7 @@ def counts(**kw: Any) -> RunCounts:
 )
 def test_judge(stats: dict[str, Any], run: RunCounts, reason: str, expected: int,
                fragment: str | None) -> None:
-    verdict = judge(stats, run, Thresholds(), reason)
+    verdict = judge(stats, run, DEFAULTS, reason)
     assert verdict.exit_code == expected
     if fragment is None:
         assert verdict.reasons == ()
@@ -76,26 +72,48 @@ def test_404_is_not_an_error() -> None:
 
 
 def test_unfinished_feed_is_degraded() -> None:
-    verdict = judge(OK_STATS, counts(exported=5), Thresholds(), "finished", unfinished_feeds=1)
+    verdict = judge(OK_STATS, counts(exported=5), DEFAULTS, "finished", unfinished_feeds=1)
     assert verdict.exit_code == EXIT_DEGRADED and "unfinished" in verdict.reasons[0]
+
+
+def test_thresholds_are_the_settings_defaults() -> None:
+    assert DEFAULTS == Thresholds(error_ratio=0.05, no_body_ratio=0.05, no_date_ratio=0.10,
+                                  schema_ratio=0.01, zero_articles=True)
+
+
+def test_deliberate_drops_of_every_kind_keep_a_zero_export_run_ok() -> None:
+    stats = {**OK_STATS, "newscrawl/incremental/new_urls": 3}
+    for reason in ("duplicate_url", "duplicate_body", "duplicate_in_run", "older_than_state_horizon"):
+        assert judge(stats, counts(dropped={reason: 3}), DEFAULTS, "finished").exit_code == EXIT_OK
+    assert judge(stats, counts(unchanged=3), DEFAULTS, "finished").exit_code == EXIT_OK
+    for reason in ("empty_body", "bad_url", "other"):
+        verdict = judge(stats, counts(dropped={reason: 3}), DEFAULTS, "finished")
+        assert verdict.exit_code == EXIT_DEGRADED, reason
 
 
 @pytest.mark.parametrize(
     "values",
     [{"NEWSCRAWL_STATE_FORGET_DAYS": "x"}, {"NEWSCRAWL_STATE_FORGET_DAYS": -1},
-     {"NEWSCRAWL_STATE_IGNORE": "perhaps"}, {"NEWSCRAWL_DEGRADED_ERROR_RATIO": 1.5},
-     {"NEWSCRAWL_FEED_FSYNC_ITEMS": 0}],
+     {"NEWSCRAWL_STATE_IGNORE": "perhaps"}],
 )
-def test_bad_settings_name_the_setting(values: dict[str, Any]) -> None:
+def test_bad_state_settings_name_the_setting(values: dict[str, Any]) -> None:
     with pytest.raises(BadSettingsError) as info:
-        read_config(Settings(values))
+        StateConfig.from_settings(Settings(values))
     assert next(iter(values)) in str(info.value)
 
 
-def test_config_defaults_and_spider_state_argument() -> None:
-    config = read_config(Settings())
-    assert config.state_enabled and config.state_dir == ".newscrawl-state"
-    assert not config.state_ignore and config.forget_days == 0
+@pytest.mark.parametrize("values", [{"NEWSCRAWL_DEGRADED_ERROR_RATIO": 1.5},
+                                    {"NEWSCRAWL_DEGRADED_ZERO_ARTICLES": "sometimes"}])
+def test_bad_thresholds_name_the_setting(values: dict[str, Any]) -> None:
+    with pytest.raises(BadSettingsError) as info:
+        read_thresholds(Settings(values))
+    assert next(iter(values)) in str(info.value)
+
+
+def test_state_config_defaults_and_spider_state_argument() -> None:
+    config = StateConfig.from_settings(Settings())
+    assert config.enabled and config.state_dir == ".newscrawl-state"
+    assert not config.ignore and config.forget_days == 0
 
     class Args:
         state = "reset"
@@ -104,6 +122,4 @@ def test_config_defaults_and_spider_state_argument() -> None:
         name = "x"
         args = Args()
 
-    assert read_config(Settings(), FakeSpider()).state_reset  # type: ignore[arg-type]
-
-
+    assert StateConfig.from_settings(Settings(), FakeSpider()).reset  # type: ignore[arg-type]

@@ -201,9 +201,8 @@ def test_zero_articles_where_site_shows_new_ones_is_degraded(site: Site) -> None
     for page in (site.root / "view").iterdir():
         page.write_text("<html><body><h1>Down for maintenance</h1></body></html>")  # no body
     (site.root / "view" / "story-7.html").unlink()
-    result = site.crawl("-s", "ITEM_PIPELINES={\"newscrawl.pipelines.validate.RequiredFieldsPipeline\": 300, "
-                        "\"newscrawl.pipelines.duplicates.DuplicatesPipeline\": 400, "
-                        "\"newscrawl.pipelines.state.StatePipeline\": 950}")
+    pipelines = {"newscrawl.pipelines.validate.RequiredFieldsPipeline": 300, **minisite.PIPELINES}
+    result = site.crawl("-s", f"ITEM_PIPELINES={json.dumps(pipelines)}")
     assert result.returncode == 4, result.stderr[-2000:]
     _, manifest = site.last()
     assert manifest["outcome"] == "degraded" and manifest["exitCode"] == 4

@@ -15,7 +15,8 @@ import sys
 import time
 from pathlib import Path
 
-from newscrawl.feeds import DurableFile, find_parts, recover_part, utc_iso
+from newscrawl.feeds import DurableFile, find_parts, recover_part
+from newscrawl.runinfo import utc_iso
 from newscrawl.state.session import StateSession
 
 

@@ -14,14 +14,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from scrapy import Spider
+from scrapy.utils.test import get_crawler
 
+from newscrawl.config import BadSettingsError
 from newscrawl.feeds import (
+    FEED_OPENED,
     DurableFile,
     DurableFileFeedStorage,
     find_parts,
     manifest_path,
     recover_part,
 )
+from newscrawl.state.extension import StateExtension
 from newscrawl.state.session import StateSession
 
 HERE = Path(__file__).parent
@@ -59,7 +64,7 @@ def test_commit_only_after_fsync_batches_and_finalize(tmp_path: Path) -> None:
     assert [x["id"] for x in read_jsonl(final)] == [f"id{i}" for i in range(7)]
 
 
-def test_storage_without_run_manager_finishes_itself(tmp_path: Path) -> None:
+def test_storage_without_a_crawler_finishes_itself(tmp_path: Path) -> None:
     target = tmp_path / "feeds" / "plain.jsonl"
     storage = DurableFileFeedStorage(f"file://{target}", feed_options={"format": "jsonlines"})
     handle = storage.open(None)  # type: ignore[arg-type]
@@ -70,6 +75,42 @@ def test_storage_without_run_manager_finishes_itself(tmp_path: Path) -> None:
     assert json.loads(manifest_path(target).read_text())["lines"] == 1
     unique = DurableFileFeedStorage(str(target), feed_options={"newscrawl_unique": True})
     assert unique.open(None).final_path.name == "plain-1.jsonl"  # type: ignore[arg-type]
+
+
+def test_storage_in_a_crawl_records_lines_and_hands_the_file_over(tmp_path: Path) -> None:
+    """Through a real crawler with the state on: lines reach the state after fsync, the part is
+    registered while open, and a FEED_OPENED receiver that adopts the file finishes it."""
+    crawler = get_crawler(Spider, {"NEWSCRAWL_STATE_DIR": str(tmp_path / "state"),
+                                   "NEWSCRAWL_FEED_FSYNC_ITEMS": 2})
+    crawler.spider = crawler._create_spider("s")
+    state = StateExtension.from_crawler(crawler)
+    opened: list[DurableFile] = []
+
+    def adopt(file: DurableFile) -> None:  # held here: signal receivers are weak references
+        file.adopt()
+        opened.append(file)
+
+    crawler.signals.connect(adopt, signal=FEED_OPENED)
+    target = tmp_path / "out" / "a.jsonl"
+    storage = DurableFileFeedStorage.from_crawler(crawler, str(target), feed_options={"format": "jsonlines"})
+    handle = storage.open(crawler.spider)
+    assert opened == [handle]
+    assert state.session.store.open_parts() == [str(handle.part_path.resolve())]
+    for i in range(3):
+        handle.write(line(i))
+    assert state.session.store.article_count() == 2  # one fsync batch of 2
+    storage.store(handle)
+    assert not target.exists()  # adopted: its adopter finishes it
+    assert handle.finalize({"outcome": "ok"}) is not None and target.exists()
+    assert state.session.store.article_count() == 3 and state.session.store.open_parts() == []
+    state.close()
+
+
+@pytest.mark.parametrize("value", [0, "many"])
+def test_bad_fsync_batch_setting_is_refused(value: Any) -> None:
+    crawler = get_crawler(Spider, {"NEWSCRAWL_FEED_FSYNC_ITEMS": value})
+    with pytest.raises(BadSettingsError, match="NEWSCRAWL_FEED_FSYNC_ITEMS"):
+        DurableFileFeedStorage.from_crawler(crawler, "x.jsonl")
 
 
 def test_failed_commit_leaves_part_for_recovery(tmp_path: Path) -> None:

@@ -1,0 +1,202 @@
+"""The run manager: a Scrapy extension that finishes the run and reports how it went.
+
+At start it finishes the feed files killed runs left (:func:`newscrawl.feeds.recover_leftovers`).
+During the run it adopts each feed file the storage opens (:data:`newscrawl.feeds.FEED_OPENED`)
+and counts item outcomes. When the engine stops it judges the run (:func:`newscrawl.run.judge.judge`),
+writes each feed's manifest and renames the ``.part`` files, records the run in the state and
+logs a one-paragraph summary. The verdict's exit code is what ``newscrawl crawl`` returns.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import TYPE_CHECKING, Any
+
+from itemadapter import ItemAdapter
+from scrapy import signals
+
+from newscrawl.drops import UNCHANGED, reason_of
+from newscrawl.feeds import FEED_OPENED, MANIFEST_FORMAT, DurableFile, recover_leftovers
+from newscrawl.items import SCHEMA_VERSION
+from newscrawl.run.config import read_thresholds
+from newscrawl.run.judge import RunCounts, Thresholds, Verdict, judge, request_errors
+from newscrawl.runinfo import RunInfo, run_info, utc_iso
+from newscrawl.state.extension import state_session
+
+if TYPE_CHECKING:
+    from scrapy import Spider
+    from scrapy.crawler import Crawler
+
+    from newscrawl.state.session import StateSession
+
+logger = logging.getLogger(__name__)
+
+
+class RunManager:
+    """Scrapy extension: one per crawl. Enabled through ``EXTENSIONS``, after the state extension."""
+
+    def __init__(self, crawler: Crawler, thresholds: Thresholds, run: RunInfo) -> None:
+        self.crawler = crawler
+        self.thresholds = thresholds
+        self.run = run
+        self.counts = RunCounts()
+        self.feeds: list[DurableFile] = []
+        self.recovered: list[str] = []
+        self.finish_reason: str | None = None
+        self.verdict: Verdict | None = None
+        self.manifests: list[dict[str, Any]] = []
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RunManager:
+        manager = cls(crawler, read_thresholds(crawler.settings), run_info(crawler))
+        manager.recovered = [str(r.final) for r in recover_leftovers(crawler)]
+        crawler.signals.connect(manager.feed_opened, signal=FEED_OPENED)
+        crawler.signals.connect(manager.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(manager.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(manager.item_error, signal=signals.item_error)
+        crawler.signals.connect(manager.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(manager.engine_stopped, signal=signals.engine_stopped)
+        return manager
+
+    @property
+    def session(self) -> StateSession | None:
+        return state_session(self.crawler)
+
+    # -- signals ---------------------------------------------------------------------------
+    def feed_opened(self, file: DurableFile) -> None:
+        """A feed file of this run: finished by :meth:`finalize`, with the run's outcome."""
+        file.adopt()
+        self.feeds.append(file)
+
+    def item_scraped(self, item: Any, spider: Spider) -> None:
+        adapter = ItemAdapter(item)
+        counts = self.counts
+        counts.exported += 1
+        session = self.session
+        decision = session.decisions.get(adapter.get("id")) if session is not None else None
+        if decision is None:
+            version = adapter.get("version")
+            decision = "changed" if isinstance(version, int) and version > 1 else "new"
+        if decision == "changed":
+            counts.changed += 1
+        elif decision == "reexported":
+            counts.reexported += 1
+        else:
+            counts.new += 1
+        body = adapter.get("articleBody")
+        if not isinstance(body, str) or not body.strip():
+            counts.exported_without_body += 1
+        if not adapter.get("datePublished"):
+            counts.exported_without_date += 1
+
+    def item_dropped(self, item: Any, spider: Spider, exception: BaseException, **kw: Any) -> None:
+        reason = reason_of(exception)
+        if reason is UNCHANGED:
+            self.counts.unchanged += 1
+        else:
+            self.counts.dropped[reason.name] += 1
+
+    def item_error(self, item: Any, response: Any, spider: Spider, failure: Any) -> None:
+        self.counts.item_errors += 1
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        self.finish_reason = reason
+
+    def engine_stopped(self) -> None:
+        self.finalize()
+
+    # -- end of run ------------------------------------------------------------------------
+    def finalize(self) -> Verdict:
+        """Judge, write manifests, finish feeds, record the run, log the summary. Idempotent."""
+        if self.verdict is not None:
+            return self.verdict
+        stats = self.crawler.stats.get_stats()
+        # feeds not handed to store() (exporter failure) are left as .part for recovery
+        ready = [f for f in self.feeds if f.stored]
+        unfinished = sum(1 for f in ready if not f.sync() or f.has_uncommitted)
+        verdict = judge(stats, self.counts, self.thresholds, self.finish_reason, unfinished_feeds=unfinished)
+        finished_at = utc_iso()
+        summary = self.summary_dict(stats, verdict, finished_at)
+        for f in ready:
+            data = f.finalize(dict(summary))
+            if data is not None:
+                self.manifests.append(data)
+        for f in self.feeds:
+            if not f.stored and not f.finalized:
+                f.release()
+                logger.error("Feed %s was not stored by Scrapy; left for recovery", f.part_path)
+        session = self.session
+        if session is not None:
+            try:
+                session.finish(finished_at, verdict.outcome, verdict.exit_code, summary)
+            except Exception:  # noqa: BLE001 - bookkeeping only
+                logger.exception("Could not record the run in the state")
+        self.verdict = verdict
+        self.crawler.stats.set_value("newscrawl/run/exit_code", verdict.exit_code)
+        logger.info("%s", self.summary_text(stats, verdict))
+        return verdict
+
+    def summary_dict(self, stats: dict[str, Any], verdict: Verdict, finished_at: str) -> dict[str, Any]:
+        session = self.session
+        incremental = {
+            key.rsplit("/", 1)[1]: value
+            for key, value in stats.items()
+            if key.startswith("newscrawl/incremental/")
+        }
+        return {
+            "manifestFormat": MANIFEST_FORMAT,
+            "runId": self.run.run_id,
+            "spider": self.run.spider,
+            "startedAt": self.run.started_at,
+            "finishedAt": finished_at,
+            "finishReason": self.finish_reason,
+            "outcome": verdict.outcome,
+            "exitCode": verdict.exit_code,
+            "reasons": list(verdict.reasons),
+            "schemaVersion": SCHEMA_VERSION,
+            "recovered": False,
+            "recoveredFiles": list(self.recovered),
+            "counts": self.counts.as_dict(),
+            "requests": {
+                "total": int(stats.get("downloader/request_count", 0)),
+                "responses": int(stats.get("downloader/response_count", 0)),
+                "errors": request_errors(stats),
+                "notModified": int(stats.get("newscrawl/incremental/not_modified", 0)),
+            },
+            "incremental": incremental,
+            "state": None if session is None else {
+                "path": str(session.path),
+                "ignored": session.ignore,
+                "reset": session.reset,
+                **session.counts,
+            },
+        }
+
+    def summary_text(self, stats: dict[str, Any], verdict: Verdict) -> str:
+        c = self.counts
+        elapsed = time.time() - self.run.started_ts
+        requests = int(stats.get("downloader/request_count", 0))
+        errors = request_errors(stats) + c.item_errors
+        skipped = sum(
+            int(stats.get(f"newscrawl/incremental/{k}", 0))
+            for k in ("skipped_unchanged", "skipped_known", "skipped_too_old")
+        )
+        dropped = ", ".join(f"{k} {v}" for k, v in sorted(c.dropped.items())) or "none"
+        files = ", ".join(m["file"] for m in self.manifests) or "no file"
+        lines = [
+            f"newscrawl run {self.run.run_id}: {verdict.outcome.upper()} (exit {verdict.exit_code}) "
+            f"in {elapsed:.1f}s",
+            f"  exported {c.exported} (new {c.new}, changed {c.changed}"
+            + (f", re-exported unchanged {c.reexported}" if c.reexported else "")
+            + f"); unchanged {c.unchanged}; "
+            f"dropped: {dropped}",
+            f"  requests {requests} (errors {errors}); skipped by state {skipped}, "
+            f"not modified {int(stats.get('newscrawl/incremental/not_modified', 0))}, "
+            f"listing pages stopped {int(stats.get('newscrawl/incremental/listing_stopped', 0))}",
+            f"  output: {files}" + (f"; recovered {len(self.recovered)} killed-run file(s)"
+                                    if self.recovered else ""),
+        ]
+        lines.extend(f"  degraded: {r}" if verdict.outcome == "degraded" else f"  failed: {r}"
+                     for r in verdict.reasons)
+        return "\n".join(lines)
