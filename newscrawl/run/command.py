@@ -1,9 +1,10 @@
 """The ``crawl`` command: ``newscrawl crawl`` and ``scrapy crawl`` end with the run's exit code.
 
 :class:`CrawlCommand` is Scrapy's ``crawl`` command (the project sets ``COMMANDS_MODULE``, so
-``scrapy crawl`` uses it through :mod:`newscrawl.commands.crawl`) whose exit status is the
-run's (:mod:`newscrawl.run.exit_codes`). :func:`main_crawl` runs the same command in-process for
-``newscrawl crawl``.
+``scrapy crawl`` uses it through :mod:`newscrawl.commands.crawl`) with two differences: the exit
+status is the run's (:mod:`newscrawl.run.exit_codes`), and an explicit ``-o``/``-O`` replaces the
+project's default feed instead of being added to it. :func:`main_crawl` runs the same command
+in-process for ``newscrawl crawl``.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.crawler import AsyncCrawlerProcess, CrawlerProcess
 from scrapy.exceptions import UsageError
 from scrapy.settings import BaseSettings
+from scrapy.utils.conf import arglist_to_dict
 from scrapy.utils.project import get_project_settings
 from scrapy.utils.reactor import _asyncio_reactor_path
 
@@ -82,12 +84,27 @@ def run_crawl(process: Any, spider: Any, spider_args: dict[str, Any]) -> int:
 
 
 class CrawlCommand(ScrapyCrawlCommand):
-    """``scrapy crawl`` with newscrawl's exit codes."""
+    """``scrapy crawl`` with newscrawl's exit codes; ``-o``/``-O`` replace the default feed."""
+
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        assert self.settings is not None
+        if (opts.output or opts.overwrite_output) and "FEEDS" not in _set_options(opts):
+            # Scrapy merges -o/-O into FEEDS; the project's default feed must not be written too
+            self.settings.set("FEEDS", {}, priority=self.settings.getpriority("FEEDS") or 0)
+        super().process_options(args, opts)
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
             raise UsageError("give exactly one spider name")
         self.exitcode = run_crawl(self.crawler_process, args[0], opts.spargs)
+
+
+def _set_options(opts: argparse.Namespace) -> dict[str, str]:
+    """The ``-s NAME=VALUE`` options (a malformed one is Scrapy's to report)."""
+    try:
+        return arglist_to_dict(opts.set or [])
+    except ValueError:
+        return {}
 
 
 def main_crawl(argv: Sequence[str], settings: BaseSettings | None = None) -> int:

@@ -8,14 +8,14 @@ re-run, deliver the twin's articles exactly once in valid JSON Lines files.
 
 from __future__ import annotations
 
+import json
 import random
 import signal
+import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-
-import sys
 
 import pytest
 
@@ -148,9 +148,8 @@ def test_killed_runs_then_rerun_deliver_truth_exactly_once(twin: Twin, tmp_path:
     assert again.returncode == 0 and work.newest()[0] == []
 
 
-def test_user_feeds_still_work(twin: Twin, tmp_path: Path) -> None:
-    import json
-
+def test_explicit_feeds_replace_the_default_feed(twin: Twin, tmp_path: Path) -> None:
+    """``-O`` (and ``-o``) write only the files asked for, crash-safe, and feed the state."""
     twin.start(day=0)
     work = Workdir(tmp_path / "deploy")
     result = work.crawl(twin, "-a", "max_articles=15", "-O", "mine.jsonl", "-O", "mine.json")
@@ -162,10 +161,12 @@ def test_user_feeds_still_work(twin: Twin, tmp_path: Path) -> None:
     manifest = json.loads((work.path / "mine.jsonl.manifest.json").read_text())
     assert manifest["lines"] == len(lines) and manifest["outcome"] == "ok"
     assert not list(work.path.glob("*.part"))
-    # Scrapy adds -O feeds to the project's FEEDS: the default feed holds the same lines
-    assert [x["id"] for x in work.newest()[0]] == [x["id"] for x in lines]
+    assert work.files() == [] and not work.out.exists()  # the default feed was not written
     # the JSON Lines feed fed the state: the same articles are not exported again
     again = work.crawl(twin, "-a", "max_articles=15", "-O", "again.jsonl")
     assert again.returncode == 0, again.stderr[-3000:]
     repeated = {x["id"] for x in Workdir.lines(work.path / "again.jsonl")}
     assert not repeated & {x["id"] for x in lines}
+    appended = work.crawl(twin, "-a", "max_articles=5", "-o", "mine.jsonl")
+    assert appended.returncode == 0, appended.stderr[-3000:]
+    assert len(Workdir.lines(jsonl)) == len(lines) + 5 and work.files() == []
