@@ -1,6 +1,6 @@
 """The ``newscrawl`` command: ``extract`` saved pages or URLs, ``crawl`` with exit codes.
 
-``newscrawl extract`` runs exactly the extraction, date and boilerplate steps a crawl runs
+``newscrawl extract`` runs exactly the extraction, date, boilerplate and identity steps a crawl runs
 (:func:`newscrawl.processing.process_page`) and prints one JSON line per page, so an operator
 can debug a page and benchmarks can measure extraction without a crawl.
 ``newscrawl crawl`` wraps ``scrapy crawl`` and ends with an exit status an operator can act on.
