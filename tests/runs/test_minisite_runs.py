@@ -27,7 +27,7 @@ HERE = Path(__file__).parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE))
 import minisite  # noqa: E402
-from twinproc import wait_for_part  # noqa: E402
+from twinproc import kill_runs, wait_for_part  # noqa: E402
 
 ENV = dict(os.environ, PYTHONPATH=str(ROOT))
 
@@ -243,18 +243,9 @@ def test_killed_crawls_then_rerun_deliver_each_article_once(tmp_path: Path) -> N
     rng = random.Random(5)
     slow = ("-s", "CONCURRENT_REQUESTS=2", "-s", "NEWSCRAWL_FEED_FSYNC_ITEMS=7")
     try:
-        kills = 0
-        for _ in range(4):
-            earlier = frozenset(site.out.glob("*.jsonl.part")) if site.out.exists() else frozenset()
-            proc = site.popen(*slow)
-            wait_for_part(site.out, proc, rng.randint(5, 80) * 600 + 1, earlier=earlier, timeout=30)
-            time.sleep(rng.uniform(0, 0.2))
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGKILL)
-                kills += 1
-            proc.communicate()
-            for f in site.files():
-                site.lines(f)  # finished files never hold a torn line
+        kills = kill_runs(lambda: site.popen(*slow), site.out, [rng.randint(5, 80) * 600 + 1 for _ in range(4)],
+                          rng=rng, pause=0.2, timeout=30,
+                          check=lambda: [site.lines(f) for f in site.files()])  # never a torn line
         assert kills >= 3
         final = site.crawl()
         assert final.returncode == 0, final.stderr[-2000:]
@@ -308,16 +299,11 @@ def test_killed_run_part_elsewhere_is_recovered_through_the_state(tmp_path: Path
     extra = work / "adhoc" / "x.jsonl"
     feeds = json.dumps({str(extra): {"format": "jsonlines"}})
     try:
-        proc = site.popen("-s", f"FEEDS={feeds}", "-s", "CONCURRENT_REQUESTS=1",
-                          "-s", "NEWSCRAWL_FEED_FSYNC_ITEMS=3")
         part = extra.with_name("x.jsonl.part")
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and proc.poll() is None:
-            if part.exists() and part.stat().st_size > 10 * 600:
-                break
-            time.sleep(0.01)
-        proc.send_signal(signal.SIGKILL)
-        proc.communicate()
+        killed = kill_runs(lambda: site.popen("-s", f"FEEDS={feeds}", "-s", "CONCURRENT_REQUESTS=1",
+                                              "-s", "NEWSCRAWL_FEED_FSYNC_ITEMS=3"),
+                           extra.parent, [10 * 600], timeout=30)
+        assert killed == 1
         assert part.exists() and not extra.exists()
         result = site.crawl()  # default feed only: not the folder of the killed run's file
         assert result.returncode == 0, result.stderr[-2000:]

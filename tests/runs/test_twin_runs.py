@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import json
 import random
-import signal
 import sys
-import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +18,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from twinproc import Twin, Workdir, wait_for_part  # noqa: E402
+from twinproc import Twin, Workdir, kill_runs  # noqa: E402
 
 ARTICLES = 200
 #: extraction/dedup misses are other tests' business; the run machinery must not add any
@@ -122,19 +120,10 @@ def test_killed_runs_then_rerun_deliver_truth_exactly_once(twin: Twin, tmp_path:
     twin.start(day=0)
     work = Workdir(tmp_path / "deploy")
     rng = random.Random(1127)
-    kills = 0
-    for _ in range(3):
-        earlier = frozenset(work.parts())  # a killed run's .part, recovered by the next run
-        proc = work.popen(twin, "-s", "NEWSCRAWL_FEED_FSYNC_ITEMS=5")
-        # at most ~40 lines a run, so three runs never exhaust the ~170 articles before the kill
-        wait_for_part(work.out, proc, rng.randint(5, 40) * 3000, earlier=earlier)
-        time.sleep(rng.uniform(0, 0.3))
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGKILL)
-            kills += 1
-        proc.wait()
-        for f in work.files():
-            work.lines(f)  # finished files are always valid JSON Lines
+    # at most ~40 lines a run, so three runs never exhaust the ~170 articles before the kill
+    kills = kill_runs(lambda: work.popen(twin, "-s", "NEWSCRAWL_FEED_FSYNC_ITEMS=5"), work.out,
+                      [rng.randint(5, 40) * 3000 for _ in range(3)], rng=rng, pause=0.3,
+                      check=lambda: [work.lines(f) for f in work.files()])  # finished files stay valid
     assert kills >= 2, "the crawls must really be killed mid-run"
     final = work.crawl(twin)
     assert final.returncode == 0, final.stderr[-3000:]

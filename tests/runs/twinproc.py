@@ -1,12 +1,15 @@
-"""Helpers for run tests and the benchmark: the twin as a subprocess, crawls as subprocesses."""
+"""Helpers for run tests: the twin as a subprocess, crawls as subprocesses, crawls killed mid-run."""
 
 from __future__ import annotations
 
 import json
 import os
+import random
+import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -25,13 +28,37 @@ def wait_for_part(out: Path, proc: subprocess.Popen[str], min_bytes: int, *,
     """
     deadline = time.monotonic() + timeout
     while proc.poll() is None and time.monotonic() < deadline:
-        parts = [p for p in sorted(out.glob("*.jsonl.part")) if p not in earlier] if out.exists() else []
+        parts = [p for p in sorted(out.glob("*.part")) if p not in earlier] if out.exists() else []
         try:
             if parts and parts[-1].stat().st_size >= min_bytes:
                 return
         except FileNotFoundError:  # finished (renamed) between listing and stat
             pass
         time.sleep(0.01)
+
+
+def kill_runs(start: Callable[[], subprocess.Popen[str]], out: Path, sizes: Iterable[int], *,
+              rng: random.Random | None = None, pause: float = 0.0, timeout: float = 60.0,
+              check: Callable[[], object] = lambda: None) -> int:
+    """Start a run per size, SIGKILL it once its own ``.part`` in ``out`` holds that many bytes
+    (after a random pause of up to ``pause`` s), then ``check()`` the files it left.
+
+    Each run first recovers the ``.part`` files earlier killed runs left. Returns how many runs
+    were really killed (a run may finish before its kill).
+    """
+    kills = 0
+    for size in sizes:
+        earlier = frozenset(out.glob("*.part")) if out.exists() else frozenset()
+        proc = start()
+        wait_for_part(out, proc, size, earlier=earlier, timeout=timeout)
+        if rng is not None and pause:
+            time.sleep(rng.uniform(0, pause))
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            kills += 1
+        proc.communicate()
+        check()
+    return kills
 
 
 class Twin:
