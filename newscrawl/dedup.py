@@ -21,8 +21,8 @@ answers :meth:`~DuplicateIndex.check` with a :class:`Verdict`:
                byline): drop.
 
 Entries live in a :class:`DedupStore`. :class:`MemoryStore` is the default; a
-persistent store (e.g. SQLite, issue 5) implements the same small protocol, or
-the state is moved with :meth:`DuplicateIndex.export_state` /
+persistent store (:class:`newscrawl.state.dedup_store.SQLiteDedupStore`) implements
+the same small protocol, or the state is moved with :meth:`DuplicateIndex.export_state` /
 :meth:`DuplicateIndex.import_state`. Entries already in the store when the
 index is built, or imported, count as *earlier runs*; entries added through this
 index count as *this run*, which is how ``same_url`` and ``update`` are told apart.
@@ -368,23 +368,26 @@ class DuplicateIndex:
         Its URL keys are the canonical URL and the fetched ``url`` in canonical form; its date
         is ``dateModified`` (or the raw string when it did not parse).
         """
-        ident, canonical = item.get("id"), item.get("canonicalUrl")
-        if not isinstance(ident, str) or not isinstance(canonical, str):
-            raise ValueError(
-                f"item without id/canonicalUrl ({item.get('url')!r}): duplicate detection needs the "
-                "identity pipeline before it"
-            )
-        url = item.get("url")
-        try:
-            fetched = [canonicalize_url(url, lowercase_path=lowercase_paths)] if isinstance(url, str) else []
-        except ValueError:
-            fetched = []
+        return self._item_entry(item, *_item_keys(item, lowercase_paths))
+
+    def observe_item(self, item: Mapping[str, Any], *, lowercase_paths: bool) -> tuple[Verdict, str]:
+        """:meth:`observe` an item (see :meth:`entry_for_item`); returns the verdict and its id.
+
+        A URL already kept in this run is settled by :meth:`check_url` before any body hashing.
+        """
+        ident, canonical, urls = _item_keys(item, lowercase_paths)
+        quick = self.check_url(article_id=ident, canonical_url=canonical, urls=urls)
+        if quick is not None:
+            return quick, ident
+        return self.observe(self._item_entry(item, ident, canonical, urls)), ident
+
+    def _item_entry(self, item: Mapping[str, Any], ident: str, canonical: str, urls: list[str]) -> Entry:
         body = item.get("articleBody")
         modified = item.get("dateModified") or item.get("dateModifiedRaw")
         return self.entry_for(
             article_id=ident,
             canonical_url=canonical,
-            urls=fetched,
+            urls=urls,
             body=body if isinstance(body, str) else "",
             date_modified=modified if isinstance(modified, str) else None,
         )
@@ -401,6 +404,17 @@ class DuplicateIndex:
                     if original is not None:
                         break
         return original
+
+    def check_url(self, *, article_id: str, canonical_url: str, urls: Iterable[str] = ()) -> Verdict | None:
+        """Fast path before any body hashing: ``same_url`` if the id or a URL was kept in *this run*.
+
+        Returns None otherwise (a match from an earlier run needs :meth:`check`).
+        """
+        keys = [url_key(canonical_url), *(url_key(u) for u in urls)]
+        original = self._by_url(article_id, keys)
+        if original is not None and original.id in self._this_run:
+            return Verdict("same_url", original.id)
+        return None
 
     def _band_keys(self, entry: Entry) -> list[int]:
         return entry.signature.band_keys(self.bands) if entry.signature is not None else []
@@ -507,3 +521,19 @@ class DuplicateIndex:
 
     def __len__(self) -> int:
         return len(self.store)
+
+
+def _item_keys(item: Mapping[str, Any], lowercase_paths: bool) -> tuple[str, str, list[str]]:
+    """``id``, ``canonicalUrl`` and the fetched ``url`` in canonical form (if it has one)."""
+    ident, canonical = item.get("id"), item.get("canonicalUrl")
+    if not isinstance(ident, str) or not isinstance(canonical, str):
+        raise ValueError(
+            f"item without id/canonicalUrl ({item.get('url')!r}): duplicate detection needs the "
+            "identity pipeline before it"
+        )
+    url = item.get("url")
+    try:
+        fetched = [canonicalize_url(url, lowercase_path=lowercase_paths)] if isinstance(url, str) else []
+    except ValueError:
+        fetched = []
+    return ident, canonical, fetched

@@ -374,6 +374,21 @@ def test_seed_page_same_abstract_two_titles() -> None:
     assert (first.kind, second.kind) == ("new", "same_body")
 
 
+def test_check_url_fast_path(index: DuplicateIndex) -> None:
+    canonical = canonicalize_url(BASE + "frontline-t-dxd")
+    assert index.check_url(article_id=article_id(canonical), canonical_url=canonical) == Verdict("same_url", A_ID)
+    # a new canonical but a fetched URL already kept in this run
+    other = canonicalize_url(BASE + "elsewhere")
+    fetched = canonicalize_url(BASE + "frontline-t-dxd/amp")
+    assert index.check_url(article_id=article_id(other), canonical_url=other, urls=[fetched]).kind == "same_url"
+    assert index.check_url(article_id=article_id(other), canonical_url=other) is None
+    # an earlier run's article is not settled by URL: check() decides
+    nxt = DuplicateIndex()
+    nxt.import_entries(index.export_entries())
+    assert nxt.check_url(article_id=A_ID, canonical_url=canonical) is None
+
+
+
 def test_entry_for_item_reads_the_identity_fields(index: DuplicateIndex) -> None:
     canonical = canonicalize_url(BASE + "frontline-t-dxd")
     item = {"id": A_ID, "canonicalUrl": canonical, "url": BASE + "Frontline-T-DXd/amp?utm_source=x",

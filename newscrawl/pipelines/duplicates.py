@@ -76,12 +76,11 @@ class DuplicatesPipeline:
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
-        entry = self.index.entry_for_item(adapter, lowercase_paths=self.lowercase_paths)
-        verdict = self.index.observe(entry)
+        verdict, ident = self.index.observe_item(adapter, lowercase_paths=self.lowercase_paths)
         if verdict.drop_reason is not None:
             if verdict.previous_run:
                 self._inc("previous_run")
-            logger.debug("Dropped %s (%s) as %s of %s (similarity %s)", adapter.get("url"), entry.id,
+            logger.debug("Dropped %s (%s) as %s of %s (similarity %s)", adapter.get("url"), ident,
                          verdict.drop_reason, verdict.original_id, verdict.similarity)
             raise drop(self.stats, REASONS[verdict.drop_reason])
         if verdict.kind == "update":
