@@ -8,9 +8,11 @@ them; the JSON Schema of an exported line lives beside this module in
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from functools import lru_cache
 from importlib import resources
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 
@@ -78,3 +80,10 @@ def article_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of one exported line."""
     text = resources.files("newscrawl").joinpath("schema/article.schema.json").read_text("utf-8")
     return json.loads(text)
+
+
+def stamp_download(item: dict[str, Any], downloaded: datetime | None = None) -> None:
+    """Set ``site`` (the fetched URL's host) and ``dateDownloaded`` (UTC, whole seconds)."""
+    moment = downloaded or datetime.now(UTC)
+    item["dateDownloaded"] = moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    item["site"] = urlsplit(item["url"]).hostname or None

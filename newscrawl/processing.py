@@ -7,15 +7,15 @@ detection, the state and the repeated-block learner need many pages and are left
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
 from newscrawl.extract.boilerplate import clean_body
 from newscrawl.extract.dates import DEFAULT_TIMEZONE, DateNormalizer
 from newscrawl.extract.page import ArticlePage
 from newscrawl.identity import identify
+from newscrawl.items import stamp_download
 
 
 def process_page(
@@ -49,9 +49,3 @@ def process_page(
     item["version"] = 1
     return item
 
-
-def stamp_download(item: dict[str, Any], downloaded: datetime | None = None) -> None:
-    """Set ``site`` (the fetched URL's host) and ``dateDownloaded`` (UTC, whole seconds)."""
-    moment = downloaded or datetime.now(UTC)
-    item["dateDownloaded"] = moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    item["site"] = urlsplit(item["url"]).hostname or None

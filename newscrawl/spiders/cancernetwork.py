@@ -32,8 +32,7 @@ from newscrawl.extract.dates import parse_date
 from newscrawl.extract.urls import canonicalize_url
 from newscrawl.extraction_pool import ExtractionError, ExtractionPool
 from newscrawl.incremental import META_ARTICLE, META_LASTMOD, META_LISTING, META_LISTING_URLS
-from newscrawl.items import Article
-from newscrawl.processing import stamp_download
+from newscrawl.items import Article, stamp_download
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
