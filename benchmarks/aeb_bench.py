@@ -30,10 +30,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from newscrawl.extract.body import extract_body  # noqa: E402
-from newscrawl.extract.boilerplate import clean_body  # noqa: E402
-from newscrawl.processing import process_page  # noqa: E402
-
+from newscrawl.extract.body import extract_body  # noqa: E402 - after the sys.path set-up above
+from newscrawl.extract.boilerplate import clean_body  # noqa: E402 - (as above)
+from newscrawl.processing import process_page  # noqa: E402 - (as above)
 
 DEFAULT_BENCH = Path(__file__).resolve().parents[2] / "shared" / "bench" / "aeb"
 _SCORE_RE = re.compile(r"(\w+)=([0-9.]+)")

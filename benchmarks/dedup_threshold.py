@@ -42,15 +42,14 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from scrapy import Spider  # noqa: E402
-from scrapy.exceptions import DropItem  # noqa: E402
-from scrapy.utils.test import get_crawler  # noqa: E402
-
-from newscrawl.dedup import DEFAULT_NEAR_THRESHOLD, DuplicateIndex  # noqa: E402
-from newscrawl.extract.fingerprint import content_fingerprint, near_dup_signature, shingle_hashes  # noqa: E402
-from newscrawl.extract.urls import article_id, canonicalize_url  # noqa: E402
-from newscrawl.pipelines.duplicates import DuplicatesPipeline  # noqa: E402
-from newscrawl.pipelines.identity import IdentityPipeline  # noqa: E402
+from newscrawl.dedup import DEFAULT_NEAR_THRESHOLD, DuplicateIndex
+from newscrawl.extract.fingerprint import content_fingerprint, near_dup_signature, shingle_hashes
+from newscrawl.extract.urls import article_id, canonicalize_url
+from newscrawl.pipelines.duplicates import DuplicatesPipeline
+from newscrawl.pipelines.identity import IdentityPipeline
+from scrapy import Spider
+from scrapy.exceptions import DropItem
+from scrapy.utils.test import get_crawler
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +63,7 @@ def load_records(args: argparse.Namespace) -> list[dict[str, Any]]:
         with open(args.truth_jsonl, encoding="utf-8") as fh:
             return [json.loads(line) for line in fh if line.strip()]
     try:
-        from newscrawl.replica import truth_records  # type: ignore[attr-defined]
+        from newscrawl.replica import truth_records
     except ImportError as exc:
         raise SystemExit(f"the twin's truth_records is not available ({exc}); pass --truth-jsonl") from None
     return list(
@@ -114,7 +113,7 @@ def describe(values: Iterable[float], *, low: bool) -> str:
         return "n=0"
     qs = (0, 1, 5, 50) if low else (100, 99, 95, 50)
     names = ("min", "p1", "p5", "p50") if low else ("max", "p99", "p95", "p50")
-    parts = [f"{n}={np.percentile(arr, q):.3f}" for n, q in zip(names, qs)]
+    parts = [f"{n}={np.percentile(arr, q):.3f}" for n, q in zip(names, qs, strict=True)]
     return f"n={arr.size} " + " ".join(parts)
 
 
@@ -130,7 +129,7 @@ def run_threshold(args: argparse.Namespace) -> None:
 
     # positives: each body variant vs its original
     pos: dict[str, list[tuple[float, float, int]]] = {}
-    for rec, sh, sig, sim in zip(records, shingles, sigs, sims):
+    for rec, sh, sig, sim in zip(records, shingles, sigs, sims, strict=True):
         for var in rec.get("variants") or []:
             kind = var.get("kind")
             vbody = var.get("articleBody")
@@ -156,7 +155,8 @@ def run_threshold(args: argparse.Namespace) -> None:
             url_kinds[(var.get("kind", "?"), canonicalize_url(var["url"]) == canonicalize_url(target))] += 1
     print("\n== URL variants -> canonical by canonicalize_url alone (kind: mapped/total)")
     kinds = sorted({k for k, _ in url_kinds})
-    print("  " + ", ".join(f"{k}: {url_kinds[(k, True)]}/{url_kinds[(k, True)] + url_kinds[(k, False)]}" for k in kinds))
+    mapped = {k: (url_kinds[(k, True)], url_kinds[(k, True)] + url_kinds[(k, False)]) for k in kinds}
+    print("  " + ", ".join(f"{k}: {n}/{total}" for k, (n, total) in mapped.items()))
 
     # hard negatives named by the twin: different articles on the same trial
     by_url = {canonicalize_url(url_of(r)): i for i, r in enumerate(records)}

@@ -154,7 +154,8 @@ def main() -> int:
               f"({res['articles_only_per_cpu_s']:.0f} pages per server CPU-second)", flush=True)
     if len(rows) > 1:
         a, b = rows[0], rows[-1]
-        print(f"ratio {b['articles']}/{a['articles']} articles: mixed speed x{b['pages_per_s'] / a['pages_per_s']:.2f}, "
+        print(f"ratio {b['articles']}/{a['articles']} articles: "
+              f"mixed speed x{b['pages_per_s'] / a['pages_per_s']:.2f}, "
               f"article-page speed x{b['articles_only_per_s'] / a['articles_only_per_s']:.2f}, "
               f"peak memory x{b['peak_rss_mb'] / a['peak_rss_mb']:.2f}")
     return 0 if all(r["non_200"] == 0 for r in rows) else 1

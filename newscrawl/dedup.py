@@ -248,7 +248,7 @@ class _BandTable:
             hi = np.searchsorted(run_keys, query, side="right")
             hit = hi > lo
             if hit.any():
-                for a, b in zip(lo[hit].tolist(), hi[hit].tolist()):
+                for a, b in zip(lo[hit].tolist(), hi[hit].tolist(), strict=True):
                     yield from run_rows[a:b].tolist()
 
     def nbytes(self) -> int:
@@ -449,6 +449,7 @@ class DuplicateIndex:
         if sig is not None:
             seen: set[str] = {entry.id}
             cands: list[Entry] = []
+            cand_sigs: list[MinHashSignature] = []
             keys = band_keys if band_keys is not None else sig.band_keys(self.bands)
             for cand_id in store.candidates(keys):
                 if cand_id in seen:
@@ -457,8 +458,9 @@ class DuplicateIndex:
                 cand = store.get(cand_id)
                 if cand is not None and cand.signature is not None and cand.signature.num_perm == sig.num_perm:
                     cands.append(cand)
+                    cand_sigs.append(cand.signature)
             if cands:
-                sims = sig.jaccard_many([c.signature for c in cands])  # type: ignore[misc]
+                sims = sig.jaccard_many(cand_sigs)
                 best = int(sims.argmax())
                 if sims[best] >= self.near_threshold:
                     cand = cands[best]

@@ -243,7 +243,7 @@ class ExtractionPool:
 
     async def _start_worker(self) -> _Worker:
         parent, child = socket.socketpair()
-        process = subprocess.Popen(  # noqa: ASYNC220 - fork and exec, no wait
+        process = subprocess.Popen(
             [sys.executable, "-m", "newscrawl.extraction_pool", str(child.fileno())],
             pass_fds=[child.fileno()], stdin=subprocess.DEVNULL,
         )

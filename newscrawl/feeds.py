@@ -269,7 +269,7 @@ class DurableFile:
             batch = self._uncommitted
             try:
                 self.on_commit(batch, self.final_path.name)
-            except Exception:  # noqa: BLE001 - keep them; retried at next sync
+            except Exception:
                 self.commit_failed = True
                 logger.exception("Could not record %d exported lines in the state", len(batch))
                 return False
@@ -425,7 +425,7 @@ class DurableFileFeedStorage:
         if crawler is not None:
             crawler.signals.send_catch_log(FEED_OPENED, file=self.file)
         logger.info("Writing feed to %s", self.file.part_path)
-        return self.file  # type: ignore[return-value]
+        return self.file
 
     def store(self, file: Any) -> None:
         durable = self.file
@@ -593,7 +593,7 @@ def feed_dirs(crawler: Crawler) -> list[Path]:
             if hook and spider is not None:
                 params = load_object(hook)(params, spider) or params
             path = apply_uri_params(uri, params)
-        except Exception:  # noqa: BLE001 - an exotic template: nothing to scan
+        except Exception:
             logger.debug("Cannot resolve feed directory of %s", uri, exc_info=True)
             continue
         if path.startswith("file://"):

@@ -7,8 +7,8 @@ detection, the state and the repeated-block learner need many pages and are left
 
 from __future__ import annotations
 
-from datetime import datetime
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from newscrawl.extract.boilerplate import clean_body

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 from jsonschema import Draft202012Validator
-
 from newscrawl.items import ARTICLE_FIELDS, article_schema
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"

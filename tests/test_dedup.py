@@ -11,7 +11,6 @@ import json
 from collections import Counter
 
 import pytest
-
 from newscrawl.dedup import DedupStore, DuplicateIndex, Entry, MemoryStore, Verdict
 from newscrawl.extract.urls import article_id, canonicalize_url
 
@@ -357,7 +356,7 @@ def test_bad_parameters_raise(kwargs) -> None:
 
 def test_non_store_rejected() -> None:
     with pytest.raises(TypeError):
-        DuplicateIndex(store=object())  # type: ignore[arg-type]
+        DuplicateIndex(store=object())  # type: ignore[arg-type]  # the wrong type is the point
 
 
 def test_seed_page_same_abstract_two_titles() -> None:

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from scrapy import Spider
-from scrapy.exceptions import DropItem
-from scrapy.utils.test import get_crawler
-
 from newscrawl.drops import (
     NEAR_DUPLICATE,
     OTHER,
@@ -19,6 +15,9 @@ from newscrawl.drops import (
     reason_of,
 )
 from newscrawl.logformatter import NewscrawlLogFormatter
+from scrapy import Spider
+from scrapy.exceptions import DropItem
+from scrapy.utils.test import get_crawler
 
 
 def test_drop_counts_its_reason_and_carries_it() -> None:

@@ -15,10 +15,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+from newscrawl.extraction_pool import ExtractionError, ExtractionPool, extract_raw
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
-
-from newscrawl.extraction_pool import ExtractionError, ExtractionPool, extract_raw
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 HTML = {"Content-Type": "text/html; charset=utf-8"}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from newscrawl.extract.fingerprint import content_fingerprint
 from newscrawl.extract.urls import article_id
 from newscrawl.identity import CANONICAL_INVALID, CANONICAL_OFFSITE, CANONICAL_ROOT, identify

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from scrapy.utils.project import get_project_settings
-from scrapy.crawler import Crawler
-
 from newscrawl.spiders.cancernetwork import CancerNetworkSpider
+from scrapy.crawler import Crawler
+from scrapy.utils.project import get_project_settings
 
 
 def test_live_site_defaults_are_polite() -> None:

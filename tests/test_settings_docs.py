@@ -11,13 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from scrapy.settings import Settings
-
 from newscrawl import settings
 from newscrawl.config import DEFAULTS, BadSettingsError, setting
 from newscrawl.dedup import DEFAULT_NEAR_THRESHOLD
 from newscrawl.extract.dates import DEFAULT_FUTURE_TOLERANCE, DEFAULT_TIMEZONE
 from newscrawl.extract.urls import DEFAULT_LOWERCASE_PATHS
+from scrapy.settings import Settings
 
 ROOT = Path(__file__).parents[1]
 ROW = re.compile(r"^\| `(NEWSCRAWL_[A-Z_]+)` \| ([^|]*) \|", re.MULTILINE)

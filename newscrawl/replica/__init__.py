@@ -14,7 +14,8 @@ immediately.  See docs/replica.md for the site's surfaces, templates, day mechan
 from __future__ import annotations
 
 import logging
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from .model import FAULT_KINDS, SITE_DATE, Site, parse_faults
 from .render import BOILERPLATE_PHRASES
@@ -55,8 +56,7 @@ def make_site_factory(site: Site, *, reactor: Any = None) -> Any:
     resource = ReplicaResource(site, clock=reactor)
     factory = tw_server.Site(resource)
     factory.displayTracebacks = False
-    factory.log = lambda request: None  # type: ignore[method-assign]
-    factory.replica_resource = resource  # type: ignore[attr-defined]
+    factory.log = lambda request: None  # type: ignore[method-assign]  # access log off, as Twisted documents
     return factory
 
 
@@ -71,7 +71,7 @@ def start_replica(port: int = 0, *, articles: int = 2000, day: int = 0, seed: in
     site = Site(articles, day=day, seed=seed, faults=parse_faults(faults))
     factory = make_site_factory(site, reactor=reactor)
     listening = reactor.listenTCP(port, factory, interface=host)
-    running = RunningReplica(listening, site, factory.replica_resource, host)
+    running = RunningReplica(listening, site, factory.resource, host)
     logger.info("replica serving %s (articles=%d day=%d seed=%d faults=%s)", running.base_url, articles, day, seed,
                 ",".join(sorted(site.faults)) or "none")
     return running

@@ -1,13 +1,15 @@
 """CLI of the twin: serve it, or write its truth file.
 
     python -m newscrawl.replica --port 8000 --articles 2000 [--day N] [--seed S] [--faults [LIST]] [--host H]
-    python -m newscrawl.replica --truth FILE.jsonl --articles 2000 [--day N] [--seed S] [--base-url URL] [--faults [LIST]]
+    python -m newscrawl.replica --truth FILE.jsonl --articles 2000 [--day N] [--seed S] [--base-url URL]
+                                [--faults [LIST]]
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from .model import FAULT_KINDS, parse_faults
 
@@ -46,14 +48,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrote {n} truth records to {args.truth}", file=sys.stderr)
         return 0
 
-    from twisted.internet import reactor
+    from twisted.internet import reactor as installed  # here: only serving needs a reactor
+
+    reactor: Any = installed  # Any: Twisted's zope interfaces do not type-check without their plugin
 
     from . import start_replica
 
     try:
         running = start_replica(args.port, articles=args.articles, day=args.day, seed=args.seed,
                                 faults=faults, host=args.host, reactor=reactor)
-    except Exception as exc:  # e.g. port in use
+    except Exception as exc:  # noqa: BLE001 - any failure to listen (port in use...) is reported, exit 1
         print(f"error: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 1
     print(running.base_url, flush=True)

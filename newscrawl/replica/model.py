@@ -12,10 +12,10 @@ import bisect
 import hashlib
 import random
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from typing import Iterable, Iterator
 from zoneinfo import ZoneInfo
 
 from . import prose
@@ -53,7 +53,7 @@ def parse_faults(faults: Iterable[str] | str | bool | None) -> frozenset[str]:
         return frozenset(FAULT_KINDS)
     if isinstance(faults, str):
         faults = [x for x in re.split(r"[,\s]+", faults) if x]
-    out = set()
+    out: set[str] = set()
     for f in faults:
         if f == "all":
             out.update(FAULT_KINDS)
@@ -210,6 +210,13 @@ class Site:
         r = h64(self.seed, j, "role") % 100
         return "orig" if r >= 17 else "other"
 
+    def original(self, i: int) -> int:
+        """The article a copy (``near``, ``same``, ``sibling``) was made from."""
+        src = self.source(i)
+        if src is None:
+            raise ValueError(f"article {i} ({self.role(i)}) is not a copy")
+        return src
+
     def source(self, i: int) -> int | None:
         role = self.role(i)
         if role in ("near", "same", "sibling"):
@@ -298,10 +305,10 @@ class Site:
         if role == "near":
             return self.card(src)
         if role == "same":
-            headline = prose.alt_headline(rng, self.facts_for(src))
+            headline = prose.alt_headline(rng, self.facts_for(self.original(i)))
             base = self.card(src)
             return ("Closer Look: " + headline if headline == base[0] else headline), base[1]
-        facts = self.facts_for(src) if role == "sibling" else self.facts_for(i)
+        facts = self.facts_for(self.original(i)) if role == "sibling" else self.facts_for(i)
         return prose.news_title(rng, facts, self.angle(i))
 
     def index_of_slug(self, slug: str) -> int | None:
@@ -348,7 +355,8 @@ class Site:
 
     def edit_time(self, i: int, d: int) -> datetime:
         minutes = 9 * 60 + h64(self.seed, i, d, "etime") % 600
-        return datetime.combine(SITE_DATE + timedelta(days=d), time(0, 0)).replace(tzinfo=ET) + timedelta(minutes=minutes)
+        midnight = datetime.combine(SITE_DATE + timedelta(days=d), time(0, 0)).replace(tzinfo=ET)
+        return midnight + timedelta(minutes=minutes)
 
     def base_modified(self, i: int, published: datetime, template: str) -> datetime | None:
         r = h64(self.seed, i, "mod") % 100
@@ -468,7 +476,7 @@ class Site:
                     authors = [prose.person(rng)]
                 # "typo": the source carries a misspelling (see below) that this copy has fixed
         else:
-            facts = self.facts_for(src) if role == "sibling" else self.facts_for(i)
+            facts = self.facts_for(self.original(i)) if role == "sibling" else self.facts_for(i)
             blocks, keywords = prose.news_article(
                 rng, facts, self.angle(i), allow_table=True,
                 link_href=f"https://clinicaltrials.gov/study/{facts['nct']}" if rng.random() < 0.3 else None)
@@ -485,8 +493,9 @@ class Site:
             blocks = list(blocks)
             for d in edits:
                 ed = SITE_DATE + timedelta(days=d)
-                what = ("additional follow-up data", "a clarification from the investigators",
-                        "the latest regulatory information", "corrected enrollment figures")[h64(self.seed, i, d, "what") % 4]
+                reasons = ("additional follow-up data", "a clarification from the investigators",
+                           "the latest regulatory information", "corrected enrollment figures")
+                what = reasons[h64(self.seed, i, d, "what") % 4]
                 blocks.insert(1, prose.P(f"This story was updated on {long_date(ed)} to reflect {what}."))
         modified = self.modified_of(i)
         return Article(index=i, slug=self.slug(i), role=role, template=template, topic=topic, headline=headline,

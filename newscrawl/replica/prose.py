@@ -9,8 +9,8 @@ renderers turn into Portable Text, HTML or JSON-LD, and that ``truth`` turns int
 from __future__ import annotations
 
 import random
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 # A span is (text, href or None); a block is one paragraph-level element.
 
@@ -516,8 +516,8 @@ def news_article(rng: random.Random, facts: dict, angle: str, *, allow_table: bo
         ctx = rest
     for s in ctx:
         blocks.append(P(s))
-    words = sum(len(b.text.split()) for b in blocks) + sum(len(" ".join(r).split()) for b in blocks for r in b.rows)
-    if words < 320 or rng.random() < 0.25:  # long-form: an expert-perspective section
+    word_count = sum(len(b.text.split()) for b in blocks) + sum(len(" ".join(r).split()) for b in blocks for r in b.rows)
+    if word_count < 320 or rng.random() < 0.25:  # long-form: an expert-perspective section
         if use_headings:
             blocks.append(Block("h2", [(rng.choice(("Expert Perspective", "Looking Ahead", "Practice Considerations")), None)]))
         extra = [fmt(x, f) for x in _pick(rng, PERSPECTIVE, rng.randint(4, 8))]

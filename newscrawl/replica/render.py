@@ -7,10 +7,10 @@ All links to other pages are absolute, built from the request's base URL.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
 from email.utils import format_datetime
 from html import escape
-from typing import Sequence
 
 from . import prose
 from .model import ET, Article, Site, h64, long_date, ordinal_date
@@ -232,12 +232,12 @@ def html_blocks(links: Links, blocks: Sequence[Block], template: str, *, tricky:
             body = "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in r) + "</tr>" for r in b.rows[1:])
             parts.append(f'<div class="{cls(site, template, "Table")}"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>')
         elif b.kind == "promo":
-            j = int(b.spans[1][1])
+            j = _ref(b.spans[1])
             parts.append(f'<p><strong>READ MORE:</strong> <a href="{links.listed(j)}">{e(b.spans[1][0])}</a></p>')
         elif b.kind == "ad":
             parts.append(f'<div class="{cls(site, template, "AdSlot")}"><span>Advertisement</span><div data-ad="inline"></div></div>')
         elif b.kind == "related":
-            cards = "".join(f'<li><a href="{links.listed(int(j))}">{e(t)}</a></li>' for t, j in b.spans)
+            cards = "".join(f'<li><a href="{links.listed(_ref(span))}">{e(span[0])}</a></li>' for span in b.spans)
             parts.append(f'<div class="{cls(site, template, "Related")}"><h3>Related Content</h3><ul>{cards}</ul></div>')
     if list_kind:
         parts.append("</ul>" if list_kind == "bullet" else "</ol>")
@@ -260,7 +260,8 @@ def portable_text(links: Links, a: Article, blocks: Sequence[Block]) -> list[dic
             continue
         if b.kind == "related":
             out.append({"_type": "relatedContent", "_key": key, "title": "Related Content", "items": [
-                {"_type": "reference", "title": t, "slug": {"current": site.slug(int(j))}} for t, j in b.spans]})
+                {"_type": "reference", "title": span[0], "slug": {"current": site.slug(_ref(span))}}
+                for span in b.spans]})
             continue
         mark_defs = []
         children = []
@@ -294,12 +295,26 @@ def flat_body(a: Article) -> str:
 
 
 # ---- dates as the templates show them ------------------------------------------------------
+def _aware(value: datetime | date) -> datetime:
+    """The publication time of a page that has one (only legacy journal articles have a bare date)."""
+    if not isinstance(value, datetime):
+        raise TypeError(f"expected a publication time, got the date {value}")
+    return value
+
+
+def _ref(span: tuple[str, str | None]) -> int:
+    """The article index a promo or related-content span carries where a link would be."""
+    if span[1] is None:
+        raise ValueError(f"span {span[0]!r} carries no article index")
+    return int(span[1])
+
+
 def jsonld_date(site: Site, a: Article | int, dt: datetime, which: str) -> str:
     r = h64(site.seed, a if isinstance(a, int) else a.index, which, "fmt") % 4
     if r == 0:
-        return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     if r == 1:
-        return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
     return dt.isoformat()
 
 
@@ -330,10 +345,9 @@ def render_nextjs(links: Links, a: Article) -> str:
     canonical = links.view(a.index)
     blocks = with_boilerplate(site, a)
     r = h64(site.seed, a.index, "ldshape")
-    pub = jsonld_date(site, a, a.published, "pub")
-    author_ld: object = [{"@type": "Person", "name": n} for n in a.authors]
-    if len(a.authors) == 1 and r % 2:
-        author_ld = author_ld[0]  # type: ignore[index]
+    pub = jsonld_date(site, a, _aware(a.published), "pub")
+    people = [{"@type": "Person", "name": n} for n in a.authors]
+    author_ld: object = people[0] if len(a.authors) == 1 and r % 2 else people
     img = f"{links.base}/static/img/{a.slug[-6:]}.jpg"
     news: dict = {"@type": "NewsArticle", "headline": a.headline, "description": a.description,
                   "datePublished": pub, "articleSection": a.section, "keywords": ", ".join(a.keywords[:-1]),
@@ -362,11 +376,12 @@ def render_nextjs(links: Links, a: Article) -> str:
     pt = portable_text(links, a, blocks)
     doc = {"_id": f"article-{site.code(a.index)}", "_type": "article", "title": a.headline,
            "slug": {"current": a.slug}, "summary": a.description,
-           "publishedAt": a.published.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+           "publishedAt": _aware(a.published).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
            "authors": [{"_type": "author", "name": n} for n in a.authors],
            "section": {"title": a.section, "slug": a.topic}}
     if a.modified is not None:
-        doc["_updatedAt"] = a.modified.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        doc["_updatedAt"] = a.modified.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    props: dict[str, object]
     if r % 7 < 4:
         doc["body"] = pt
         props = {"article": doc}
@@ -375,8 +390,11 @@ def render_nextjs(links: Links, a: Article) -> str:
         props = {"data": {"post": doc}, "preview": False}
     nd = {"props": {"pageProps": props, "__N_SSP": True}, "page": "/view/[slug]", "query": {"slug": a.slug},
           "buildId": f"b{site.seed}x7Q2", "isFallback": False, "gssp": True, "scriptLoader": []}
-    c = lambda n: cls(site, "nextjs", n)  # noqa: E731
-    d = a.published.date()
+
+    def c(name: str) -> str:
+        return cls(site, "nextjs", name)
+
+    d = _aware(a.published).date()
     byline = ""
     if a.authors:
         byline = f'<div class="{c("Byline")}">' + ", ".join(f'<a href="{links.base}/authors/{n.lower().replace(" ", "-")}">{e(n)}</a>' for n in a.authors) + "</div>"
@@ -398,14 +416,16 @@ def render_meta(links: Links, a: Article) -> str:
     blocks = with_boilerplate(site, a)
     r = h64(site.seed, a.index, "metashape")
     head = _head_common(links, a, canonical)
-    pub = a.published
+    pub = _aware(a.published)
     head += f'<meta property="article:published_time" content="{jsonld_date(site, a, pub, "pub")}">'
     if a.modified is not None:
         head += f'<meta property="article:modified_time" content="{jsonld_date(site, a, a.modified, "mod")}">'
     head += f'<meta property="article:section" content="{e(a.section)}">'
     head += "".join(f'<meta property="article:tag" content="{e(k)}">' for k in a.keywords[:-1])
     head += "".join(f'<meta name="author" content="{e(n)}">' for n in a.authors)
-    c = lambda n: cls(site, "meta", n)  # noqa: E731
+    def c(name: str) -> str:
+        return cls(site, "meta", name)
+
     byline = ""
     if a.authors:
         names = [f'<a href="{links.base}/authors/{n.lower().replace(" ", "-")}">{e(n)}</a>' for n in a.authors]
@@ -464,6 +484,7 @@ def render_media(links: Links, a: Article) -> str:
     kind = a.role
     img = f"{links.base}/static/img/{a.slug[-6:]}.jpg"
     pub = a.published.isoformat()
+    ld: dict[str, object]
     if kind == "video":
         ld = {"@context": "https://schema.org", "@type": "VideoObject", "name": a.headline, "description": a.description,
               "uploadDate": pub, "thumbnailUrl": img, "contentUrl": f"{links.base}/static/video/{a.slug[-6:]}.mp4",
@@ -485,7 +506,7 @@ def render_media(links: Links, a: Article) -> str:
     head = _head_common(links, a, canonical, og_type=og, amp=False)
     head += f'<script type="application/ld+json">{jsonscript(ld)}</script>'
     lines = "" if kind == "slideshow" else "".join(f"<p>{e(t)}</p>" for t in a.media_lines)
-    main = (f'<div class="{cls(site, "media", "Media")}"><h1>{e(a.headline)}</h1><span>{ordinal_date(a.published.date())}</span>'
+    main = (f'<div class="{cls(site, "media", "Media")}"><h1>{e(a.headline)}</h1><span>{ordinal_date(_aware(a.published).date())}</span>'
             f'{embed}<p>{e(a.description)}</p>{lines}{share_bar(links, canonical, "media")}</div>')
     return page(links, "media", head, main)
 
@@ -605,7 +626,7 @@ def sitemap_news(links: Links, items: list[int]) -> str:
         headline = site.card(i)[0]
         rows.append(f"<url><loc>{links.view(i)}</loc><news:news><news:publication><news:name>CancerNetwork</news:name>"
                     f"<news:language>en</news:language></news:publication>"
-                    f"<news:publication_date>{jsonld_date(site, i, site.published(i), 'news')}</news:publication_date>"
+                    f"<news:publication_date>{jsonld_date(site, i, _aware(site.published(i)), 'news')}</news:publication_date>"
                     f"<news:title>{e(headline)}</news:title></news:news></url>\n")
     return ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
             'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">\n' + "".join(rows) + "</urlset>\n")
@@ -617,8 +638,8 @@ def rss(links: Links, items: list[int]) -> str:
     for i in items:
         a = site.article(i)
         link = links.view(i, "tracking" if site.linkform(i) == "tracking" else "plain")
-        pub = a.published
-        pd = format_datetime(pub.astimezone(timezone.utc), usegmt=True) if h64(site.seed, i, "rssfmt") % 2 else format_datetime(pub)
+        pub = _aware(a.published)
+        pd = format_datetime(pub.astimezone(UTC), usegmt=True) if h64(site.seed, i, "rssfmt") % 2 else format_datetime(pub)
         creator = f"<dc:creator>{e(', '.join(a.authors))}</dc:creator>" if a.authors else ""
         rows.append(f"<item><title>{e(a.headline)}</title><link>{e(link)}</link><description>{e(a.description)}</description>"
                     f"<pubDate>{pd}</pubDate><guid isPermaLink=\"false\">{site.code(i)}</guid>{creator}"

@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 import re
 from collections import OrderedDict
-from datetime import datetime, timedelta, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
-from typing import Callable
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from twisted.web.resource import Resource
@@ -27,7 +28,7 @@ HUGE_BYTES = 6 * 1024 * 1024
 
 
 def http_date(dt: datetime) -> str:
-    return format_datetime(dt.astimezone(timezone.utc), usegmt=True)
+    return format_datetime(dt.astimezone(UTC), usegmt=True)
 
 
 class _ByteLRU:
@@ -75,10 +76,12 @@ class ReplicaResource(Resource):
 
     isLeaf = True
 
-    def __init__(self, site: Site, *, clock: object | None = None) -> None:
+    def __init__(self, site: Site, *, clock: Any = None) -> None:
         super().__init__()
         self.site = site
-        self.clock = clock  # the reactor; looked up lazily so importing never installs one
+        # the reactor (Any: Twisted's zope interfaces do not type-check without their mypy
+        # plugin); looked up lazily so importing never installs one
+        self.clock = clock
         self.cache = _ByteLRU()
         self.attempts: dict[str, int] = {}  # fault bookkeeping, only for faulty article URLs
         self.requests_served = 0
@@ -133,7 +136,7 @@ class ReplicaResource(Resource):
             except (TypeError, ValueError):
                 return False
             if since.tzinfo is None:
-                since = since.replace(tzinfo=timezone.utc)
+                since = since.replace(tzinfo=UTC)
             return resp.lastmod.replace(microsecond=0) <= since
         return False
 
@@ -147,8 +150,9 @@ class ReplicaResource(Resource):
         if path == "/robots.txt":
             return Response(render.robots(links), "text/plain; charset=utf-8")
         if path in ("/rss", "/rss/", "/feed"):
+            media = ("video", "podcast", "slideshow")
             return self.cached(links, ("rss",), lambda: Response(
-                render.rss(links, [i for i in site.newest(RSS_ITEMS * 2) if site.role(i) not in ("video", "podcast", "slideshow")][:RSS_ITEMS]),
+                render.rss(links, [i for i in site.newest(RSS_ITEMS * 2) if site.role(i) not in media][:RSS_ITEMS]),
                 "application/rss+xml; charset=utf-8", etag=self._etag("rss"), lastmod=site.lastmod(site.count - 1)))
         if path == "/sitemap.xml":
             return self.cached(links, ("smi",), lambda: Response(
@@ -157,12 +161,13 @@ class ReplicaResource(Resource):
         m = _MONTH_RE.match(path)
         if m:
             key = m.group(1)
-            for month, start, stop, lm in self.months():
-                if month == key:
-                    return self.cached(links, ("sm", key), lambda: Response(
-                        render.sitemap_month(links, start, stop), "application/xml; charset=utf-8",
-                        etag=self._etag("sm", key), lastmod=lm))
-            return self.not_found(links)
+            found = [(start, stop, lm) for month, start, stop, lm in self.months() if month == key]
+            if not found:
+                return self.not_found(links)
+            start, stop, lm = found[0]
+            return self.cached(links, ("sm", key), lambda: Response(
+                render.sitemap_month(links, start, stop), "application/xml; charset=utf-8",
+                etag=self._etag("sm", key), lastmod=lm))
         if path == "/sitemap-news.xml":
             return self.cached(links, ("news",), lambda: Response(
                 render.sitemap_news(links, self.news_items()), "application/xml; charset=utf-8",
@@ -265,7 +270,7 @@ class ReplicaResource(Resource):
         else:
             html = render.render_article(links, a)
             variant = "page"
-        etag = 'W/"%s-%x"' % (site.code(i), h64(site.seed, i, variant, tuple(a.edits), a.modified, fault) & 0xFFFFFFFF)
+        etag = f'W/"{site.code(i)}-{h64(site.seed, i, variant, tuple(a.edits), a.modified, fault) & 0xFFFFFFFF:x}"'
         resp = Response(html, etag=etag, lastmod=site.lastmod(i))
         if fault:
             return self.apply_fault(links, i, fault, resp, uri)
@@ -311,7 +316,7 @@ class ReplicaResource(Resource):
 
     def _slow(self, request: Request, resp: Response, delay: float) -> int:
         if self.clock is None:
-            from twisted.internet import reactor
+            from twisted.internet import reactor  # here: importing this module must not install one
 
             self.clock = reactor
         call = self.clock.callLater(delay, self._finish_late, request, resp)
@@ -330,7 +335,8 @@ class ReplicaResource(Resource):
         request.setHeader(b"content-length", str(len(resp.body)).encode())
         request.write(resp.body[: len(resp.body) // 3])
         request.notifyFinish().addErrback(lambda _f: None)
-        request.transport.abortConnection()
+        transport: Any = request.transport  # a TCP connection (see self.clock on Any)
+        transport.abortConnection()
         return NOT_DONE_YET
 
     def _truncate(self, request: Request, resp: Response) -> int:
@@ -339,7 +345,8 @@ class ReplicaResource(Resource):
         request.setHeader(b"content-length", str(len(resp.body) + 4096).encode())
         request.write(resp.body[: (len(resp.body) * 2) // 3])
         request.notifyFinish().addErrback(lambda _f: None)
-        request.transport.loseConnection()
+        transport: Any = request.transport  # a TCP connection (see self.clock on Any)
+        transport.loseConnection()
         return NOT_DONE_YET
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
-from typing import Iterator
+from typing import Any
 
 from . import prose
 from .model import MEDIA_ROLES, Article, Site
@@ -99,22 +100,22 @@ def truth_record(site: Site, links: Links, i: int) -> dict:
 
 
 def truth_records(*, articles: int = 2000, day: int = 0, seed: int = 0, base_url: str = DEFAULT_BASE_URL,
-                  faults: object = None) -> Iterator[dict]:
+                  faults: Iterable[str] | str | bool | None = None) -> Iterator[dict]:
     """One expected output record per unique article of the twin, oldest first."""
-    site = Site(articles, day=day, seed=seed, faults=faults)  # type: ignore[arg-type]
+    site = Site(articles, day=day, seed=seed, faults=faults)
     links = Links(site, base_url)
     for i in range(site.count):
         if is_unique_article(site, i):
             yield truth_record(site, links, i)
 
 
-def write_truth(path: str | os.PathLike[str], **kwargs: object) -> int:
+def write_truth(path: str | os.PathLike[str], **kwargs: Any) -> int:
     """Write truth_records(**kwargs) as JSON Lines (atomically); returns the line count."""
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp")
     n = 0
     with open(tmp, "w", encoding="utf-8") as fh:
-        for rec in truth_records(**kwargs):  # type: ignore[arg-type]
+        for rec in truth_records(**kwargs):
             fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
             n += 1
     os.replace(tmp, path)

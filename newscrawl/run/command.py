@@ -19,7 +19,7 @@ from scrapy.commands import ScrapyHelpFormatter
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.crawler import AsyncCrawlerProcess, CrawlerProcess
 from scrapy.exceptions import UsageError
-from scrapy.settings import BaseSettings
+from scrapy.settings import Settings
 from scrapy.utils.conf import arglist_to_dict
 from scrapy.utils.project import get_project_settings
 from scrapy.utils.reactor import _asyncio_reactor_path
@@ -107,7 +107,7 @@ def _set_options(opts: argparse.Namespace) -> dict[str, str]:
         return {}
 
 
-def main_crawl(argv: Sequence[str], settings: BaseSettings | None = None) -> int:
+def main_crawl(argv: Sequence[str], settings: Settings | None = None) -> int:
     """``newscrawl crawl SPIDER [scrapy crawl options]`` -> exit code (never raises).
 
     ``settings`` defaults to the project settings (``scrapy.cfg`` / ``SCRAPY_SETTINGS_MODULE``).
@@ -116,7 +116,7 @@ def main_crawl(argv: Sequence[str], settings: BaseSettings | None = None) -> int
         return _main_crawl(list(argv), settings)
     except SystemExit as exc:  # argparse --help / errors
         return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
-    except Exception as exc:  # noqa: BLE001 - the operator gets a code, the log the traceback
+    except Exception as exc:
         code, message = _exit_for_exception(exc)
         if code == EXIT_CRASH:
             logger.exception("newscrawl crawl crashed")
@@ -124,7 +124,7 @@ def main_crawl(argv: Sequence[str], settings: BaseSettings | None = None) -> int
         return code
 
 
-def _main_crawl(argv: list[str], settings: BaseSettings | None = None) -> int:
+def _main_crawl(argv: list[str], settings: Settings | None = None) -> int:
     if settings is None:
         settings = get_project_settings()
     cmd = CrawlCommand()

@@ -73,8 +73,8 @@ class RunManager:
         adapter = ItemAdapter(item)
         counts = self.counts
         counts.exported += 1
-        session = self.session
-        decision = session.decisions.get(adapter.get("id")) if session is not None else None
+        session, ident = self.session, adapter.get("id")
+        decision = session.decisions.get(ident) if session is not None and isinstance(ident, str) else None
         if decision is None:
             version = adapter.get("version")
             decision = "changed" if isinstance(version, int) and version > 1 else "new"
@@ -130,7 +130,7 @@ class RunManager:
         if session is not None:
             try:
                 session.finish(finished_at, verdict.outcome, verdict.exit_code, summary)
-            except Exception:  # noqa: BLE001 - bookkeeping only
+            except Exception:
                 logger.exception("Could not record the run in the state")
         self.verdict = verdict
         self.crawler.stats.set_value("newscrawl/run/exit_code", verdict.exit_code)

@@ -1,14 +1,14 @@
 """The ``cancernetwork`` spider: finds articles through every surface the site offers.
 
-It navigates and hands each article page to extraction; it extracts nothing itself. Surfaces: robots.txt ``Sitemap:`` lines, the sitemap index and its article
-sitemaps, the Google News sitemap, the RSS feed, and the ``/news`` and ``/clinical/<topic>``
-listings. Every discovered URL is canonicalised before it is requested, so tracking
-parameters, trailing slashes, upper case (``NEWSCRAWL_LOWERCASE_PATHS``) and AMP/print variants
-collapse into one request. Extraction is the page object's job
-(:class:`newscrawl.extract.page.ArticlePage`), run in worker processes
-(:class:`newscrawl.extraction_pool.ExtractionPool`); the spider stamps the raw item with the
-download time and hands it to the pipelines. Request meta keys follow the navigation contract
-of :mod:`newscrawl.incremental`.
+It navigates and hands each article page to extraction; it extracts nothing itself. Surfaces:
+robots.txt ``Sitemap:`` lines, the sitemap index and its article sitemaps, the Google News
+sitemap, the RSS feed, and the ``/news`` and ``/clinical/<topic>`` listings. Every discovered
+URL is canonicalised before it is requested, so tracking parameters, trailing slashes, upper
+case (``NEWSCRAWL_LOWERCASE_PATHS``) and AMP/print variants collapse into one request.
+Extraction is the page object's job (:class:`newscrawl.extract.page.ArticlePage`), run in
+worker processes (:class:`newscrawl.extraction_pool.ExtractionPool`); the spider stamps the raw
+item with the download time and hands it to the pipelines. Request meta keys follow the
+navigation contract of :mod:`newscrawl.incremental`.
 """
 
 from __future__ import annotations
@@ -343,16 +343,16 @@ class CancerNetworkSpider(scrapy.Spider):
             ):
                 yield request
         if self.extraction is not None:
-            item = await self.extract_article(response)
+            item = await self.extract_article(self.extraction, response)
             if item is not None:
                 yield item
 
-    async def extract_article(self, response: TextResponse) -> Article | None:
+    async def extract_article(self, extraction: ExtractionPool, response: TextResponse) -> Article | None:
         """Hand the page to the page object (in a worker process); an Article if it is one."""
         stats = self.crawler.stats
         headers = {k.decode("latin-1"): b",".join(v).decode("latin-1") for k, v in response.headers.items()}
         try:
-            item = await self.extraction.extract(response.url, response.body, headers)
+            item = await extraction.extract(response.url, response.body, headers)
         except ExtractionError as exc:  # one bad page must never stop the crawl
             stats.inc_value("newscrawl/spider/extract_error")
             logger.error("Extraction failed on %s: %s", response.url, exc)

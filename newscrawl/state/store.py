@@ -17,7 +17,7 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import timezone
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -115,7 +115,7 @@ def parse_timestamp(raw: str | None) -> float | None:
     except (ValueError, OverflowError, TypeError):
         return None
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
+        value = value.replace(tzinfo=UTC)
     try:
         return value.timestamp()
     except (OverflowError, OSError, ValueError):  # pragma: no cover - absurd years

@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator
-
 from newscrawl.items import article_schema
 from newscrawl.replica import BOILERPLATE_PHRASES, truth_records
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from scrapy.exceptions import DropItem, NotConfigured
-from scrapy.utils.test import get_crawler
-
 from newscrawl.items import Article
 from newscrawl.pipelines.boilerplate import BoilerplatePipeline
+from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.utils.test import get_crawler
 
 PROSE = "The phase 3 trial enrolled 812 patients across 140 centers in North America and Europe."
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from scrapy.utils.test import get_crawler
-
 from newscrawl.items import Article
 from newscrawl.pipelines.dates import DatesPipeline
+from scrapy.utils.test import get_crawler
 
 DOWNLOADED = "2025-06-04T12:00:00Z"  # 08:00 EDT
 

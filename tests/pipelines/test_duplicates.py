@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from scrapy import Spider
-from scrapy.exceptions import DropItem, NotConfigured
-from scrapy.utils.test import get_crawler
-
 from newscrawl.dedup import MemoryStore
 from newscrawl.extract.fingerprint import content_fingerprint
 from newscrawl.pipelines.duplicates import DuplicatesPipeline
 from newscrawl.pipelines.identity import IdentityPipeline
+from scrapy import Spider
+from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.utils.test import get_crawler
 
 SITE = "https://www.cancernetwork.com"
 BODY_A = " ".join(

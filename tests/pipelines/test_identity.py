@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from scrapy import Spider
-from scrapy.exceptions import DropItem
-from scrapy.utils.test import get_crawler
-
 from newscrawl.extract.fingerprint import content_fingerprint
 from newscrawl.extract.urls import article_id
 from newscrawl.items import Article
 from newscrawl.pipelines.identity import IdentityPipeline
+from scrapy import Spider
+from scrapy.exceptions import DropItem
+from scrapy.utils.test import get_crawler
 
 SITE = "https://www.cancernetwork.com"
 BODY = "Some article text that is long enough to mean something."

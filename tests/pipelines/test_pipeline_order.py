@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from newscrawl.drops import reason_of
+from newscrawl.items import Article
 from scrapy import Spider
 from scrapy.exceptions import DropItem
 from scrapy.utils.misc import build_from_crawler, load_object
 from scrapy.utils.project import get_project_settings
 from scrapy.utils.test import get_crawler
-
-from newscrawl.drops import reason_of
-from newscrawl.items import Article
 
 BODY = " ".join(
     f"Paragraph {i} of a report on a phase 3 trial of a new oncology drug in {i * 40} patients."

@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from scrapy.exceptions import DropItem
-from scrapy.utils.test import get_crawler
-
 from newscrawl.items import Article
 from newscrawl.pipelines.validate import RequiredFieldsPipeline, SchemaPipeline
+from scrapy.exceptions import DropItem
+from scrapy.utils.test import get_crawler
 
 
 def valid_article(**changes: Any) -> Article:

@@ -53,7 +53,8 @@ API_SCRIPT = textwrap.dedent("""
 
 
 def test_start_replica_in_a_reactor() -> None:
-    p = subprocess.run([sys.executable, "-c", API_SCRIPT], capture_output=True, text=True, timeout=60, env=ENV, cwd=ROOT)
+    p = subprocess.run([sys.executable, "-c", API_SCRIPT], capture_output=True, text=True, timeout=60, env=ENV,
+                       cwd=ROOT)
     assert p.returncode == 0, p.stderr
     out = json.loads(p.stdout.strip().splitlines()[-1])
     assert out["base_url"] == f"http://127.0.0.1:{out['port']}" and out["port"] > 0

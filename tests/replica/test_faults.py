@@ -9,7 +9,6 @@ from urllib.parse import urlsplit
 
 import lxml.html
 import pytest
-
 from newscrawl.replica import FAULT_KINDS, Site
 from newscrawl.replica.render import Links
 from newscrawl.replica.truth import article_body

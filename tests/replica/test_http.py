@@ -9,7 +9,6 @@ from email.utils import parsedate_to_datetime
 
 import lxml.html
 import pytest
-
 from newscrawl.replica import truth_records
 
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -86,8 +85,8 @@ def test_rss(twin) -> None:
     dates = [parsedate_to_datetime(i.find("pubDate").text) for i in items]
     assert dates == sorted(dates, reverse=True) and all(d.tzinfo for d in dates)
     links = [i.find("link").text for i in items]
-    assert all(l.startswith(twin.base + "/view/") for l in links)
-    assert any("utm_source=rss" in l for l in links)
+    assert all(link.startswith(twin.base + "/view/") for link in links)
+    assert any("utm_source=rss" in link for link in links)
 
 
 def test_news_listing_paginates_to_a_last_page(twin) -> None:
@@ -101,7 +100,8 @@ def test_news_listing_paginates_to_a_last_page(twin) -> None:
         for card in cards:
             titles = card.xpath(".//img/@alt") + card.xpath(".//h3/text()")
             assert len(titles) == 2
-            assert re.fullmatch(r"[A-Z][a-z]+ \d{1,2}(st|nd|rd|th) \d{4}", card.xpath('.//span[@class="date"]/text()')[0])
+            date = card.xpath('.//span[@class="date"]/text()')[0]
+            assert re.fullmatch(r"[A-Z][a-z]+ \d{1,2}(st|nd|rd|th) \d{4}", date)
             seen.append(card.xpath(".//a/@href")[0])
         nxt = doc.xpath('//a[@rel="next"]/@href')
         if not nxt:
@@ -229,16 +229,20 @@ def test_day_one_over_http(twin) -> None:
 
     day1 = start_twin("--articles", "300", "--seed", "7", "--day", "1")
     try:
-        t0 = {r["canonicalUrl"].replace(twin.base, ""): r for r in truth_records(articles=300, seed=7, day=0, base_url=twin.base)}
-        t1 = {r["canonicalUrl"].replace(day1.base, ""): r for r in truth_records(articles=300, seed=7, day=1, base_url=day1.base)}
+        t0 = {r["canonicalUrl"].replace(twin.base, ""): r
+              for r in truth_records(articles=300, seed=7, day=0, base_url=twin.base)}
+        t1 = {r["canonicalUrl"].replace(day1.base, ""): r
+              for r in truth_records(articles=300, seed=7, day=1, base_url=day1.base)}
         added = set(t1) - set(t0)
         edited = {p for p in t0 if t0[p]["articleBody"] != t1[p]["articleBody"]}
         assert added and edited
         urls = all_sitemap_urls(day1)
         for p in added | edited:
-            assert datetime.fromisoformat(urls[day1.base + p]) == datetime.fromisoformat(t1[p]["dateModified"] or t1[p]["datePublished"])
+            changed = t1[p]["dateModified"] or t1[p]["datePublished"]
+            assert datetime.fromisoformat(urls[day1.base + p]) == datetime.fromisoformat(changed)
         rss = ET.fromstring(day1.get("/rss").body)
-        assert parsedate_to_datetime(rss.find("./channel/item/pubDate").text).astimezone().date().isoformat() >= "2025-06-03"
+        newest = parsedate_to_datetime(rss.find("./channel/item/pubDate").text)
+        assert newest.astimezone().date().isoformat() >= "2025-06-03"
         unchanged = next(p for p in t0 if p not in edited)
         for p, expect in ((sorted(edited)[0], 200), (unchanged, 304)):
             old = twin.get(p)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from itertools import pairwise
 
 import lxml.html
 import pytest
-
 from newscrawl.replica import BOILERPLATE_PHRASES, FAULT_KINDS, Site, parse_faults, truth_records
 from newscrawl.replica.model import MEDIA_ROLES, SITE_DATE
 from newscrawl.replica.prose import SEED_ABSTRACT, SEED_PAIR_TITLES
@@ -73,7 +73,7 @@ def test_dates_are_monotone_and_span_years_and_dst(site: Site) -> None:
 def test_month_ranges_partition_all_pages(site: Site) -> None:
     ranges = site.month_ranges()
     assert ranges[0][1] == 0 and ranges[-1][2] == site.count
-    for (_m1, _a1, b1), (_m2, a2, _b2) in zip(ranges, ranges[1:]):
+    for (_m1, _a1, b1), (_m2, a2, _b2) in pairwise(ranges):
         assert b1 == a2
     for m, a, b in ranges:
         assert all(site.published(i).strftime("%Y-%m") == m for i in range(a, b))
@@ -235,7 +235,7 @@ def test_busy_months_are_split_into_bounded_sitemaps() -> None:
     names = [m[0] for m in months]
     assert len(names) == len(set(names))
     assert months[0][1] == 0 and months[-1][2] == site.count
-    assert all(a[2] == b[1] for a, b in zip(months, months[1:]))
+    assert all(a[2] == b[1] for a, b in pairwise(months))
     assert all(0 < stop - start <= SITEMAP_MAX_URLS for _n, start, stop, _lm in months)
     split = [n for n in names if re.fullmatch(r"\d{4}-\d{2}-\d+", n)]
     assert split and f"{split[0][:7]}-1" in split

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import scrapy
-
 from newscrawl.incremental import META_ARTICLE, META_LASTMOD, META_LISTING, META_LISTING_URLS
 
 PER_PAGE = 10
@@ -153,10 +152,9 @@ def settings_for(workdir: Path) -> dict[str, Any]:
 
 
 def main(argv: list[str]) -> int:
+    from newscrawl.run.command import run_crawl
     from scrapy.crawler import AsyncCrawlerProcess
     from scrapy.settings import Settings
-
-    from newscrawl.run.command import run_crawl
 
     _, base_url, workdir, *rest = argv
     settings = Settings(settings_for(Path(workdir)))

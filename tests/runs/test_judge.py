@@ -6,13 +6,12 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from scrapy.settings import Settings
-
 from newscrawl.config import BadSettingsError
 from newscrawl.run.config import read_thresholds
 from newscrawl.run.exit_codes import EXIT_DEGRADED, EXIT_FAILED_START, EXIT_OK
 from newscrawl.run.judge import RunCounts, Thresholds, judge, request_errors
 from newscrawl.state.extension import StateConfig
+from scrapy.settings import Settings
 
 DEFAULTS = read_thresholds(Settings())
 
@@ -122,4 +121,4 @@ def test_state_config_defaults_and_spider_state_argument() -> None:
         name = "x"
         args = Args()
 
-    assert StateConfig.from_settings(Settings(), FakeSpider()).reset  # type: ignore[arg-type]
+    assert StateConfig.from_settings(Settings(), FakeSpider()).reset  # type: ignore[arg-type]  # duck-typed spider

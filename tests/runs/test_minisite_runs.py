@@ -19,15 +19,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from newscrawl.feeds import manifest_path
 from newscrawl.state import RunLock, StateStore
 
 HERE = Path(__file__).parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE))
-import minisite  # noqa: E402
-from twinproc import kill_runs, wait_for_part  # noqa: E402
+import minisite  # noqa: E402 - beside this test, importable once HERE is on sys.path
+from twinproc import kill_runs, wait_for_part  # noqa: E402 - (as above)
 
 ENV = dict(os.environ, PYTHONPATH=str(ROOT))
 

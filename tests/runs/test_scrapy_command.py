@@ -12,7 +12,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from newscrawl.state import RunLock
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,7 +22,7 @@ def project(tmp_path: Path) -> dict[str, str]:
     """The project's own settings and `crawl` command, with state and output in tmp_path."""
     (tmp_path / "nc_settings_test.py").write_text(textwrap.dedent(
         f"""
-        from newscrawl.settings import *  # noqa: F403
+        from newscrawl.settings import *  # noqa: F403 - a settings module extends the project's
         NEWSCRAWL_STATE_DIR = {str(tmp_path / "state")!r}
         NEWSCRAWL_OUTPUT_DIR = {str(tmp_path / "output")!r}
         RETRY_ENABLED = False

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from twinproc import Twin, Workdir, kill_runs  # noqa: E402
+from twinproc import Twin, Workdir, kill_runs
 
 ARTICLES = 200
 #: extraction/dedup misses are other tests' business; the run machinery must not add any

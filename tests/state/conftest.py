@@ -7,12 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from newscrawl.state.extension import StateExtension
+from newscrawl.state.session import StateSession
 from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.utils.test import get_crawler
-
-from newscrawl.state.extension import StateExtension
-from newscrawl.state.session import StateSession
 
 SITE = "https://www.example.org"
 MakeCrawler = Callable[..., Crawler]

@@ -28,7 +28,7 @@ def article(i: int) -> dict[str, object]:
         "url": f"https://example.org/view/article-{i}",
         "canonicalUrl": f"https://example.org/view/article-{i}",
         "headline": f"Article {i}",
-        "articleBody": ("Body of article %d. " % i) * random.randint(5, 200),
+        "articleBody": (f"Body of article {i}. ") * random.randint(5, 200),
         "fingerprint": f"fp{i}",
     }
 

@@ -14,9 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from scrapy import Spider
-from scrapy.utils.test import get_crawler
-
 from newscrawl.config import BadSettingsError
 from newscrawl.feeds import (
     FEED_OPENED,
@@ -28,6 +25,8 @@ from newscrawl.feeds import (
 )
 from newscrawl.state.extension import StateExtension
 from newscrawl.state.session import StateSession
+from scrapy import Spider
+from scrapy.utils.test import get_crawler
 
 HERE = Path(__file__).parent
 
@@ -67,14 +66,14 @@ def test_commit_only_after_fsync_batches_and_finalize(tmp_path: Path) -> None:
 def test_storage_without_a_crawler_finishes_itself(tmp_path: Path) -> None:
     target = tmp_path / "feeds" / "plain.jsonl"
     storage = DurableFileFeedStorage(f"file://{target}", feed_options={"format": "jsonlines"})
-    handle = storage.open(None)  # type: ignore[arg-type]
+    handle = storage.open(None)  # type: ignore[arg-type]  # the storage does not use the spider
     handle.write(line(1))
     assert not target.exists()
     storage.store(handle)
     assert [x["id"] for x in read_jsonl(target)] == ["id1"]
     assert json.loads(manifest_path(target).read_text())["lines"] == 1
     unique = DurableFileFeedStorage(str(target), feed_options={"newscrawl_unique": True})
-    assert unique.open(None).final_path.name == "plain-1.jsonl"  # type: ignore[arg-type]
+    assert unique.open(None).final_path.name == "plain-1.jsonl"  # type: ignore[arg-type]  # (as above)
 
 
 def test_storage_in_a_crawl_records_lines_and_hands_the_file_over(tmp_path: Path) -> None:

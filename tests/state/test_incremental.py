@@ -6,11 +6,6 @@ import time
 from typing import Any
 
 import pytest
-from scrapy import Request
-from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest, NotConfigured
-from scrapy.http import HtmlResponse
-
 from newscrawl.incremental import (
     META_ARTICLE,
     META_CONDITIONAL,
@@ -23,6 +18,10 @@ from newscrawl.incremental import (
 )
 from newscrawl.state.extension import state_session
 from newscrawl.state.session import StateSession
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.http import HtmlResponse
 
 from .conftest import SITE, MakeCrawler, export
 

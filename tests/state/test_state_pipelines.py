@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem
-
 from newscrawl.drops import DUPLICATE_BODY, UNCHANGED, Dropped, reason_of
 from newscrawl.pipelines.state import StatePipeline, UnchangedPipeline
 from newscrawl.state.extension import StateExtension, state_session
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
 
 from .conftest import SITE, MakeCrawler, export
 

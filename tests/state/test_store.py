@@ -10,7 +10,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from newscrawl.dedup import DuplicateIndex
 from newscrawl.state import (
     ExportRecord,
@@ -29,7 +28,7 @@ BODY = " ".join(f"word{i} of a sufficiently long article body for near duplicate
 
 def rec(ident: str, version: int = 1, **kw: object) -> ExportRecord:
     url = f"https://example.org/view/{ident}"
-    return ExportRecord(id=ident, canonical_url=url, version=version, **kw)  # type: ignore[arg-type]
+    return ExportRecord(id=ident, canonical_url=url, version=version, **kw)  # type: ignore[arg-type]  # kw: fields
 
 
 def test_wal_mode_and_roundtrip(tmp_path: Path) -> None:
