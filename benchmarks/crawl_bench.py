@@ -88,7 +88,7 @@ def extraction_cpu(base_url: str, sample: list[str]) -> list[float]:
 
     pages = []
     for url in sample:
-        with urllib.request.urlopen(url, timeout=30) as response:
+        with urllib.request.urlopen(url, timeout=30) as response:  # the loopback twin
             pages.append((url, response.read(), dict(response.headers.items())))
     costs = []
     for url, body, headers in pages:

@@ -27,7 +27,7 @@ def _read(source: str, user_agent: str) -> tuple[bytes, dict[str, str], str | No
     """Bytes, headers and final URL of a file path or an http(s) URL."""
     if source.startswith(("http://", "https://")):
         request = urllib.request.Request(source, headers={"User-Agent": user_agent})
-        with urllib.request.urlopen(request, timeout=30) as response:
+        with urllib.request.urlopen(request, timeout=30) as response:  # http(s) only: checked above
             return response.read(), dict(response.headers.items()), response.geturl()
     return Path(source).read_bytes(), {}, None
 

@@ -243,7 +243,7 @@ class ExtractionPool:
 
     async def _start_worker(self) -> _Worker:
         parent, child = socket.socketpair()
-        process = subprocess.Popen(
+        process = subprocess.Popen(  # fork and exec, no wait
             [sys.executable, "-m", "newscrawl.extraction_pool", str(child.fileno())],
             pass_fds=[child.fileno()], stdin=subprocess.DEVNULL,
         )

@@ -269,7 +269,7 @@ class DurableFile:
             batch = self._uncommitted
             try:
                 self.on_commit(batch, self.final_path.name)
-            except Exception:
+            except Exception:  # keep them; retried at next sync
                 self.commit_failed = True
                 logger.exception("Could not record %d exported lines in the state", len(batch))
                 return False
@@ -574,7 +574,6 @@ def find_parts(directory: Path) -> list[Path]:
     )
 
 
-
 def feed_dirs(crawler: Crawler) -> list[Path]:
     """Directories of the configured local feeds, with this spider's URI parameters."""
     spider = getattr(crawler, "spider", None)
@@ -593,7 +592,7 @@ def feed_dirs(crawler: Crawler) -> list[Path]:
             if hook and spider is not None:
                 params = load_object(hook)(params, spider) or params
             path = apply_uri_params(uri, params)
-        except Exception:
+        except Exception:  # an exotic template: nothing to scan
             logger.debug("Cannot resolve feed directory of %s", uri, exc_info=True)
             continue
         if path.startswith("file://"):

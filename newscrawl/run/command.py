@@ -116,7 +116,7 @@ def main_crawl(argv: Sequence[str], settings: Settings | None = None) -> int:
         return _main_crawl(list(argv), settings)
     except SystemExit as exc:  # argparse --help / errors
         return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
-    except Exception as exc:
+    except Exception as exc:  # the operator gets a code, the log the traceback
         code, message = _exit_for_exception(exc)
         if code == EXIT_CRASH:
             logger.exception("newscrawl crawl crashed")

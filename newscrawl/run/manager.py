@@ -130,7 +130,7 @@ class RunManager:
         if session is not None:
             try:
                 session.finish(finished_at, verdict.outcome, verdict.exit_code, summary)
-            except Exception:
+            except Exception:  # bookkeeping only
                 logger.exception("Could not record the run in the state")
         self.verdict = verdict
         self.crawler.stats.set_value("newscrawl/run/exit_code", verdict.exit_code)
