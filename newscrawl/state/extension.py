@@ -56,11 +56,11 @@ def state_session(crawler: Crawler) -> StateSession | None:
 class StateConfig:
     """Typed state settings, with the ``state`` spider argument folded in."""
 
-    enabled: bool = True
-    state_dir: str = ".newscrawl-state"
-    ignore: bool = False
-    reset: bool = False
-    forget_days: float = 0.0
+    enabled: bool
+    state_dir: str
+    ignore: bool
+    reset: bool
+    forget_days: float
 
     @classmethod
     def from_settings(cls, settings: BaseSettings, spider: Spider | None = None) -> StateConfig:
