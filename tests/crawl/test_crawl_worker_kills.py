@@ -33,6 +33,11 @@ def _workers(pid: int) -> list[int]:
     return found
 
 
+def _exported(output: Path) -> int:
+    """Lines written so far to the crawl's feed file."""
+    return sum(part.read_bytes().count(b"\n") for part in output.glob("*/*.jsonl.part"))
+
+
 def test_crawl_survives_killed_workers(tmp_path: Path) -> None:
     with twin_process("--articles", str(ARTICLES)) as (_, base_url):
         stats_file = tmp_path / "stats.json"
@@ -45,15 +50,18 @@ def test_crawl_survives_killed_workers(tmp_path: Path) -> None:
             cwd=ROOT, stderr=subprocess.PIPE, text=True,
         )
         killed: list[int] = []
+        exported_at_kill = -19  # the first kill: once a line is out
         deadline = time.monotonic() + 120
         while len(killed) < 2 and crawl.poll() is None and time.monotonic() < deadline:
             fresh = [pid for pid in _workers(crawl.pid) if pid not in killed]
-            if fresh:
-                # let it start up and finish the page the last one died on: a page in hand at
-                # two deaths is failed on purpose (it may be what kills workers)
-                time.sleep(1.0)
+            # kill a worker once its replacement has surely finished the page the last one died
+            # on (a page in hand at two deaths is failed on purpose: it may be what kills
+            # workers). Pages are extracted in the order they reach the worker, and at most
+            # CONCURRENT_REQUESTS (16) wait for it, so 20 more exported lines are enough.
+            if fresh and _exported(tmp_path / "output") >= exported_at_kill + 20:
                 os.kill(fresh[0], signal.SIGKILL)
                 killed.append(fresh[0])
+                exported_at_kill = _exported(tmp_path / "output")
             time.sleep(0.02)
         _, stderr = crawl.communicate(timeout=600)
     assert len(killed) == 2, "the crawl ended before two workers could be killed"
