@@ -49,6 +49,7 @@ class RunningReplica:
 
 def make_site_factory(site: Site, *, reactor: Any = None) -> Any:
     """A twisted.web Site serving ``site`` (access log off)."""
+    # here, not at the top: truth records and the model are used without Twisted's web server
     from twisted.web import server as tw_server
 
     from .server import ReplicaResource
@@ -65,7 +66,7 @@ def start_replica(port: int = 0, *, articles: int = 2000, day: int = 0, seed: in
                   reactor: Any = None) -> RunningReplica:
     """Start the twin inside the (running or about-to-run) Twisted reactor and return at once."""
     if reactor is None:
-        from twisted.internet import reactor as default_reactor
+        from twisted.internet import reactor as default_reactor  # here: importing must not install one
 
         reactor = default_reactor
     site = Site(articles, day=day, seed=seed, faults=parse_faults(faults))

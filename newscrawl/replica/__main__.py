@@ -11,6 +11,7 @@ import argparse
 import sys
 from typing import Any
 
+from . import start_replica, write_truth
 from .model import FAULT_KINDS, parse_faults
 
 
@@ -41,8 +42,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if args.truth:
-        from .truth import write_truth
-
         n = write_truth(args.truth, articles=args.articles, day=args.day, seed=args.seed,
                         base_url=args.base_url, faults=faults)
         print(f"wrote {n} truth records to {args.truth}", file=sys.stderr)
@@ -51,9 +50,6 @@ def main(argv: list[str] | None = None) -> int:
     from twisted.internet import reactor as installed  # here: only serving needs a reactor
 
     reactor: Any = installed  # Any: Twisted's zope interfaces do not type-check without their plugin
-
-    from . import start_replica
-
     try:
         running = start_replica(args.port, articles=args.articles, day=args.day, seed=args.seed,
                                 faults=faults, host=args.host, reactor=reactor)
