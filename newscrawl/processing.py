@@ -7,8 +7,9 @@ the repeated-block learner need many pages and are left to the crawl.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from newscrawl.extract.boilerplate import clean_body
