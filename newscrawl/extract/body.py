@@ -29,11 +29,13 @@ import lxml.html
 from lxml import etree
 from lxml.html import HtmlElement
 
-from newscrawl.extract.boilerplate import _key, clean_body, split_paragraphs
+from newscrawl.extract.boilerplate import clean_body, split_paragraphs
+from newscrawl.extract.parsing import parse_html_for_trafilatura
+from newscrawl.extract.text import comparison_key
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["Body", "extract_body", "parse_html"]
+__all__ = ["Body", "extract_body"]
 
 
 @dataclass(frozen=True)
@@ -63,38 +65,17 @@ _HEADLINE_XPATH = etree.XPath(
     "//meta[@property='og:title' or @name='twitter:title']/@content | //h1 | //title")
 
 
-def parse_html(html: str | bytes | HtmlElement) -> HtmlElement | None:
-    """Parse a page once (trafilatura's loader: encoding sniffing, broken-markup repair).
-
-    An already parsed ``lxml.html`` tree is used without reparsing and never modified; if it
-    holds comments or processing instructions (lxml's default parser keeps them, trafilatura's
-    drops them, and they cut trafilatura's text short), a copy without them is used.
-    """
-    from trafilatura.utils import load_html
-
-    if isinstance(html, HtmlElement):
-        if next(html.iter(etree.Comment, etree.ProcessingInstruction), None) is None:
-            return html
-        tree = deepcopy(html)
-        etree.strip_tags(tree, etree.Comment, etree.ProcessingInstruction)
-        return tree
-    try:
-        return load_html(html)
-    except (TypeError, ValueError):  # pragma: no cover - load_html already swallows most
-        return None
-
-
 def _headlines(tree: HtmlElement) -> set[str]:
     keys = set()
     for node in _HEADLINE_XPATH(tree):
         text = node if isinstance(node, str) else node.text_content()
-        key = _key(text)
+        key = comparison_key(text)
         if key:
             keys.add(key)
             # "<title>Headline | Site</title>": also the part before the site suffix
             for sep in (" | ", " - ", " – ", " — "):
                 if sep in text:
-                    keys.add(_key(text.rsplit(sep, 1)[0]))
+                    keys.add(comparison_key(text.rsplit(sep, 1)[0]))
     return keys
 
 
@@ -104,10 +85,10 @@ def _is_standfirst(tree: HtmlElement, paragraph: str) -> bool:
     Many sites reuse their first body paragraph as meta description: that one is a ``<p>`` and
     stays. A standfirst is the ``description`` field, not body text.
     """
-    key = _key(paragraph)
-    if not key or key not in {_key(d) for d in _DESCRIPTION_XPATH(tree)}:
+    key = comparison_key(paragraph)
+    if not key or key not in {comparison_key(d) for d in _DESCRIPTION_XPATH(tree)}:
         return False
-    return not any(_key(p.text_content()) == key for p in tree.iter("p"))
+    return not any(comparison_key(p.text_content()) == key for p in tree.iter("p"))
 
 
 def _same_style_blocks(tree: HtmlElement) -> tuple[list[HtmlElement], int]:
@@ -146,8 +127,8 @@ def _wrap(blocks: list[HtmlElement]) -> HtmlElement:
 
 def _lost_structure(block: HtmlElement, text: str) -> bool:
     """Whether headings or list items of ``block`` are missing from the extracted ``text``."""
-    text_key = _key(text)
-    items = [_key(el.text_content()) for el in block.iter("h2", "h3", "h4", "li")]
+    text_key = comparison_key(text)
+    items = [comparison_key(el.text_content()) for el in block.iter("h2", "h3", "h4", "li")]
     missing = [k for k in items if k and k not in text_key]
     return len(missing) >= 2 and len(missing) >= 0.5 * len(items)
 
@@ -158,7 +139,7 @@ def _trafilatura(tree: HtmlElement, url: str | None) -> str:
     try:
         return trafilatura.extract(tree, url=url, fast=True, include_comments=False,
                                    include_tables=True) or ""
-    except Exception:  # noqa: BLE001 - one bad page must never crash the crawl
+    except Exception:  # one bad page must never crash the crawl
         logger.debug("trafilatura failed on %s", url, exc_info=True)
         return ""
 
@@ -169,8 +150,8 @@ def _generic(tree: HtmlElement, url: str | None) -> Body | None:
     group, own = _same_style_blocks(tree)
     if text and len(group) > 1 and own > MERGE_RATIO * len(text):
         # only when trafilatura's text came from these blocks (not, e.g., comments styled alike)
-        group_key = _key(" ".join(el.text_content() for el in group))
-        lines = [_key(line) for line in text.split("\n") if len(line) > 40]
+        group_key = comparison_key(" ".join(el.text_content() for el in group))
+        lines = [comparison_key(line) for line in text.split("\n") if len(line) > 40]
         if lines and sum(1 for line in lines if line and line in group_key) >= 0.6 * len(lines):
             merged = _trafilatura(_wrap(group), url)
             if len(merged) > len(text):
@@ -186,7 +167,7 @@ def _generic(tree: HtmlElement, url: str | None) -> Body | None:
     paragraphs = [" ".join(line.split()) for line in text.split("\n")]
     paragraphs = [p for p in paragraphs if p and p != url]
     headlines = _headlines(tree)
-    while paragraphs and _key(paragraphs[0]) in headlines:
+    while paragraphs and comparison_key(paragraphs[0]) in headlines:
         paragraphs.pop(0)
     if len(paragraphs) > 1 and _is_standfirst(tree, paragraphs[0]):
         paragraphs.pop(0)
@@ -228,7 +209,7 @@ def extract_body(html: str | bytes | HtmlElement, url: str | None = None, *,
         if (candidate.method == "nextjs-portable-text" and len(candidate.text) >= SELF_EVIDENT_CHARS
                 and not _TRUNCATED_RE.search(candidate.text)):
             return candidate
-    tree = parse_html(html) if isinstance(html, HtmlElement) or html else None
+    tree = parse_html_for_trafilatura(html) if isinstance(html, HtmlElement) or html else None
     generic = _generic(tree, url) if tree is not None else None
     trusted = [c for c in candidates if _trust(c, generic)]
     if trusted:

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import xxhash
+
+from newscrawl.extract.text import comparison_key
 
 logger = logging.getLogger(__name__)
 
@@ -83,17 +84,11 @@ _LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     )
 )
 _PARA_SPLIT_RE = re.compile(r"\n[ \t\r\f\v\u00a0]*\n")
-_KEY_RE = re.compile(r"[\W_]+", re.UNICODE)
 
 
 def _fold(line: str) -> str:
     """Whitespace-folded line (NBSP and friends become plain spaces)."""
     return " ".join(line.split())
-
-
-def _key(text: str) -> str:
-    """Comparison key: case, punctuation and spacing ignored."""
-    return _KEY_RE.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
 
 
 _BYLINE_RE = re.compile(
@@ -140,8 +135,10 @@ def _rule(line: str) -> str | None:
     scan = any(word in low for word in _SCANNING_WORDS)
     if len(line) > _SHORT_LINE and not (scan or low.startswith(_LONG_LINE_STARTS)):
         return None
+    # every alternative is a named group, so a match always has a lastgroup
     found = [int(m.lastgroup[1:]) for m in (_ANCHORED_RULES.fullmatch(line),
-                                            _SCANNING_RULES.fullmatch(line) if scan else None) if m]
+                                            _SCANNING_RULES.fullmatch(line) if scan else None)
+             if m and m.lastgroup]
     return _LINE_RULES[min(found)][0] if found else None
 
 
@@ -167,7 +164,7 @@ class Cleaned:
 def _clean_once(text: str, headline_key: str, removed: Counter[str]) -> str:
     paragraphs: list[list[str]] = []
     previous = ""  # the last line kept
-    previous_key: str | None = ""  # its _key, computed when first needed
+    previous_key: str | None = ""  # its comparison_key, computed when first needed
     for para in split_paragraphs(text):
         lines: list[str] = []
         for line in para.split("\n"):
@@ -182,9 +179,9 @@ def _clean_once(text: str, headline_key: str, removed: Counter[str]) -> str:
             # from the lines by punctuation and spacing only: unequal lengths need no keys.)
             key = None
             if abs(len(line) - len(previous)) <= max(10, len(line) // 5):
-                key = _key(line)
+                key = comparison_key(line)
                 if previous_key is None:
-                    previous_key = _key(previous)
+                    previous_key = comparison_key(previous)
                 if key and key == previous_key:
                     removed["doubled_line"] += 1
                     continue
@@ -198,7 +195,7 @@ def _clean_once(text: str, headline_key: str, removed: Counter[str]) -> str:
             lines.pop(0)
     paragraphs = [lines for lines in paragraphs if lines]
     if headline_key:
-        while paragraphs and _key(paragraphs[0][0]) == headline_key:
+        while paragraphs and comparison_key(paragraphs[0][0]) == headline_key:
             removed["headline"] += 1
             paragraphs[0].pop(0)
             if not paragraphs[0]:
@@ -209,7 +206,7 @@ def _clean_once(text: str, headline_key: str, removed: Counter[str]) -> str:
 def clean_body_report(text: str, *, headline: str | None = None) -> Cleaned:
     """:func:`clean_body` plus a count of removed lines per rule (for crawl stats)."""
     removed: Counter[str] = Counter()
-    headline_key = _key(headline) if headline else ""
+    headline_key = comparison_key(headline) if headline else ""
     current = text or ""
     for _ in range(5):  # removing a line can expose a new doubled line: run to a fixpoint
         cleaned = _clean_once(current, headline_key, removed)
@@ -252,11 +249,12 @@ class RepeatedBlockLearner:
     site once it has been seen in ``min_pages`` distinct articles of that site at a body edge
     (the first ``head`` or last ``tail`` paragraphs once blocks already learned are peeled off
     both ends: where leaked sidebars, promos and "listen to this article" widgets sit) and at
-    least ``edge_share`` of the pages carrying it had it there. The edge rule is what keeps real content: measured on the twin, legitimately
-    repeated subheadings ("Safety", "Efficacy Findings") and stock sentences ("Additional
-    follow-up is planned ...") recur in 20-50% of articles but almost never at an edge, while
-    template blocks sit at an edge on every page. Counting continues after a block is learned,
-    and a block whose edge share falls below the bar is unlearned again.
+    least ``edge_share`` of the pages carrying it had it there. The edge rule is what keeps real
+    content: measured on the twin, legitimately repeated subheadings ("Safety", "Efficacy
+    Findings") and stock sentences ("Additional follow-up is planned ...") recur in 20-50% of
+    articles but almost never at an edge, while template blocks sit at an edge on every page.
+    Counting continues after a block is learned, and a block whose edge share falls below the
+    bar is unlearned again.
     A block must also sit on at least ``min_share`` of the site's pages seen so far: template
     furniture is on most pages of a template, while a journal section's "Introduction" heading
     (measured: 1% of the twin's pages, always first) is not.
@@ -314,7 +312,7 @@ class RepeatedBlockLearner:
 
     def _line_hashes(self, paragraphs: Iterable[str]) -> list[list[int | None]]:
         """Each line's block hash, None for lines that are never learned (nor stripped)."""
-        return [[self._hash(_key(line)) if self._learnable(line) else None
+        return [[self._hash(comparison_key(line)) if self._learnable(line) else None
                  for line in para.split("\n")] for para in paragraphs]
 
     def observe(self, site: str, article_key: str, paragraphs: Iterable[str]) -> int:
@@ -366,14 +364,14 @@ class RepeatedBlockLearner:
 
     def is_learned(self, site: str, paragraph: str) -> bool:
         table = self._sites.get(site)
-        return bool(table) and self._hash(_key(paragraph)) in table.learned
+        return table is not None and self._hash(comparison_key(paragraph)) in table.learned
 
     def strip(self, site: str, paragraphs: list[str]) -> tuple[list[str], int]:
         """Paragraphs without the site's learned blocks, and how many were removed."""
         table = self._sites.get(site)
         if not table or not table.learned:
             return paragraphs, 0
-        kept = [p for p in paragraphs if self._hash(_key(p)) not in table.learned]
+        kept = [p for p in paragraphs if self._hash(comparison_key(p)) not in table.learned]
         removed = len(paragraphs) - len(kept)
         if not kept or removed > self.max_share * len(paragraphs):
             return paragraphs, 0
@@ -390,8 +388,8 @@ class RepeatedBlockLearner:
         out: list[str] = []
         removed = 0
         total = sum(len(hashes) for hashes in hashed)
-        for para, hashes in zip(paragraphs, hashed):
-            lines = [ln for ln, h in zip(para.split("\n"), hashes) if h is None or h not in learned]
+        for para, hashes in zip(paragraphs, hashed, strict=True):
+            lines = [ln for ln, h in zip(para.split("\n"), hashes, strict=True) if h is None or h not in learned]
             removed += len(hashes) - len(lines)
             if lines:
                 out.append("\n".join(lines))

@@ -9,9 +9,9 @@ can: a broken sitemap yields no entries, never an exception.
 from __future__ import annotations
 
 import re
-from html import unescape
 from collections.abc import Iterator
 from dataclasses import dataclass
+from html import unescape
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 from lxml import etree

@@ -19,23 +19,29 @@ from functools import cached_property
 from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 
-from newscrawl.extract import structured as sd
-from newscrawl.extract.text import clean_text, decode_html
+from lxml.html import HtmlElement
 
-try:
-    from newscrawl.extract.body import Body, extract_body
-except ImportError:  # pragma: no cover - only while the body module is being written
-    from dataclasses import dataclass
-
-    extract_body = None  # type: ignore[assignment]
-
-    @dataclass(frozen=True)
-    class Body:  # type: ignore[no-redef]
-        """Stand-in identical to ``newscrawl.extract.body.Body``."""
-
-        text: str
-        method: str
-
+from newscrawl.extract.body import Body, extract_body
+from newscrawl.extract.dates.find import find_dates
+from newscrawl.extract.parsing import element_text, parse_html
+from newscrawl.extract.structured.jsonld import (
+    GALLERY_TYPES,
+    PODCAST_TYPES,
+    VIDEO_TYPES,
+    JsonLd,
+    extract_jsonld,
+    split_keywords,
+)
+from newscrawl.extract.structured.meta import Meta, extract_meta, is_site_name, resolve_canonical, strip_title_suffix
+from newscrawl.extract.structured.names import is_degree, split_byline
+from newscrawl.extract.structured.nextjs import NextData, extract_nextjs
+from newscrawl.extract.structured.visible import (
+    find_byline_authors,
+    find_h1,
+    find_html_breadcrumbs,
+    find_time_published,
+)
+from newscrawl.extract.text import clean_text, decode_html, dedupe
 
 logger = logging.getLogger(__name__)
 
@@ -58,15 +64,16 @@ _MODIFIED_META = (
 )
 
 
-def _field(default: Callable[[], T]) -> Callable[[Callable[[ArticlePage], T]], Callable[[ArticlePage], T]]:
-    """Make a field method total: on any exception log it and return ``default()``."""
+def _field(default: Callable[[], Any]) -> Callable[[Callable[[ArticlePage], T]], Callable[[ArticlePage], T]]:
+    """Make a field method total: on any exception log it and return ``default()``, the field's
+    empty value (None, [] or "other")."""
 
     def decorate(method: Callable[[ArticlePage], T]) -> Callable[[ArticlePage], T]:
         @functools.wraps(method)
         def wrapper(self: ArticlePage) -> T:
             try:
                 return method(self)
-            except Exception:  # noqa: BLE001 - one bad field must not lose the page
+            except Exception:  # one bad field must not lose the page
                 logger.warning("extracting %s failed on %s", method.__name__, self.url, exc_info=True)
                 return default()
 
@@ -92,7 +99,8 @@ def _header(headers: Mapping[str, Any] | None, name: str) -> str | None:
 
 
 class ArticlePage:
-    """One fetched page; ``to_item()`` gives the raw Article fields (see docs/CONTRACTS.md)."""
+    """One fetched page; ``to_item()`` gives the raw Article fields (the README's "Output" field
+    table; ``newscrawl/schema/article.schema.json`` is the exported line's schema)."""
 
     def __init__(
         self,
@@ -114,37 +122,37 @@ class ArticlePage:
         """The page as text (see :func:`newscrawl.extract.text.decode_html`)."""
         try:
             return decode_html(self._raw, encoding=self._encoding, content_type=self._content_type)
-        except Exception:  # noqa: BLE001
+        except Exception:  # a page that cannot be decoded still yields an item
             logger.warning("decoding failed on %s", self.url, exc_info=True)
             return self._raw.decode("utf-8", "replace") if isinstance(self._raw, bytes) else str(self._raw)
 
     @cached_property
-    def tree(self) -> sd.HtmlElement:
-        return sd.parse_html(self.html)
+    def tree(self) -> HtmlElement:
+        return parse_html(self.html)
 
     @cached_property
-    def jsonld(self) -> sd.JsonLd:
+    def jsonld(self) -> JsonLd:
         try:
-            return sd.extract_jsonld(self.tree)
-        except Exception:  # noqa: BLE001
+            return extract_jsonld(self.tree)
+        except Exception:  # one failing source must not lose the other fields
             logger.warning("JSON-LD extraction failed on %s", self.url, exc_info=True)
-            return sd.JsonLd()
+            return JsonLd()
 
     @cached_property
-    def nextjs(self) -> sd.NextData:
+    def nextjs(self) -> NextData:
         try:
-            return sd.extract_nextjs(self.tree)
-        except Exception:  # noqa: BLE001
+            return extract_nextjs(self.tree)
+        except Exception:  # one failing source must not lose the other fields
             logger.warning("__NEXT_DATA__ extraction failed on %s", self.url, exc_info=True)
-            return sd.NextData()
+            return NextData()
 
     @cached_property
-    def meta(self) -> sd.Meta:
+    def meta(self) -> Meta:
         try:
-            return sd.extract_meta(self.tree)
-        except Exception:  # noqa: BLE001
+            return extract_meta(self.tree)
+        except Exception:  # one failing source must not lose the other fields
             logger.warning("meta extraction failed on %s", self.url, exc_info=True)
-            return sd.Meta()
+            return Meta()
 
     @cached_property
     def host(self) -> str:
@@ -158,11 +166,11 @@ class ArticlePage:
         return [n for n in (self.meta.first("og:site_name"), self.meta.first("application-name")) if n]
 
     @cached_property
-    def h1(self) -> sd.HtmlElement | None:
+    def h1(self) -> HtmlElement | None:
         try:
             hints = [self.meta.first("og:title", "twitter:title"), self.meta.title, self.jsonld.headline]
-            return sd.find_h1(self.tree, hints)
-        except Exception:  # noqa: BLE001
+            return find_h1(self.tree, hints)
+        except Exception:  # one failing source must not lose the other fields
             logger.warning("h1 lookup failed on %s", self.url, exc_info=True)
             return None
 
@@ -170,13 +178,8 @@ class ArticlePage:
     def _visible_dates(self) -> tuple[str | None, str | None]:
         """``find_dates`` over the visible page; only called when no structured date exists."""
         try:
-            from newscrawl.extract.dates import find_dates
-        except ImportError:
-            logger.debug("newscrawl.extract.dates not available")
-            return None, None
-        try:
             return find_dates(self.html, self.url)
-        except Exception:  # noqa: BLE001
+        except Exception:  # one failing source must not lose the other fields
             logger.warning("find_dates failed on %s", self.url, exc_info=True)
             return None, None
 
@@ -194,7 +197,7 @@ class ArticlePage:
         return value
 
     def _is_site_name(self, name: str) -> bool:
-        return sd.is_site_name(name, site_names=self.site_names, host=self.host)
+        return is_site_name(name, site_names=self.site_names, host=self.host)
 
     def _absolute(self, link: str | None) -> str | None:
         if not link:
@@ -209,11 +212,11 @@ class ArticlePage:
     @_field(lambda: None)
     def canonical_url(self) -> str:
         """``rel=canonical``, else ``og:url``, when on the same registrable domain; else the URL."""
-        return sd.resolve_canonical(self.url, [self.meta.canonical, self.meta.first("og:url")])
+        return resolve_canonical(self.url, [self.meta.canonical, self.meta.first("og:url")])
 
     @_field(lambda: None)
     def headline(self) -> str | None:
-        h1_text = sd.element_text(self.h1) if self.h1 is not None else None
+        h1_text = element_text(self.h1) if self.h1 is not None else None
         candidates = [
             self._ld("headline"),
             self.nextjs.headline,
@@ -222,12 +225,12 @@ class ArticlePage:
             self.meta.title,
             h1_text,
         ]
-        cleaned = [
-            sd.strip_title_suffix(c, site_names=self.site_names, references=[h1_text], host=self.host)
+        stripped = (
+            strip_title_suffix(c, site_names=self.site_names, references=[h1_text], host=self.host)
             for c in candidates
             if c
-        ]
-        cleaned = [c for c in cleaned if c]
+        )
+        cleaned = [c for c in stripped if c]
         if not cleaned:
             return None
         best = cleaned[0]
@@ -253,18 +256,18 @@ class ArticlePage:
         names: list[str] = []
         for value in self.meta.all("article:author", "author", "dc.creator", "parsely-author", "sailthru.author"):
             if "://" not in value and not value.startswith("www."):
-                names.extend(sd.split_byline(value))
+                names.extend(split_byline(value))
         for value in self.meta.all("citation_author"):
-            names.extend(sd.split_byline(_citation_name(value)))
-        return sd.dedupe(n for n in names if not self._is_site_name(n))
+            names.extend(split_byline(_citation_name(value)))
+        return dedupe(n for n in names if not self._is_site_name(n))
 
     def _byline_authors(self) -> list[str]:
-        return [n for n in sd.find_byline_authors(self.tree, self.h1) if not self._is_site_name(n)]
+        return [n for n in find_byline_authors(self.tree, self.h1) if not self._is_site_name(n)]
 
     @cached_property
     def _structured_published(self) -> str | None:
         found = _first_date(self._ld("date_published"), self.nextjs.date_published, *self.meta.all(*_PUBLISHED_META))
-        return found or _first_date(sd.find_time_published(self.tree, self.h1))
+        return found or _first_date(find_time_published(self.tree, self.h1))
 
     @_field(lambda: None)
     def date_published_raw(self) -> str | None:
@@ -293,11 +296,9 @@ class ArticlePage:
         """Structured candidates handed to :func:`newscrawl.extract.body.extract_body`, which
         decides between them and a generic HTML extraction."""
         candidates = self.structured_bodies()
-        if extract_body is None:
-            return candidates[0] if candidates else None
         try:
             return extract_body(self.tree, self.url, structured=candidates)
-        except Exception:  # noqa: BLE001
+        except Exception:  # one failing source must not lose the other fields
             logger.warning("extract_body failed on %s", self.url, exc_info=True)
             return candidates[0] if candidates else None
 
@@ -311,7 +312,7 @@ class ArticlePage:
 
     @cached_property
     def _breadcrumbs(self) -> list[dict[str, str | None]]:
-        crumbs = self.jsonld.breadcrumbs or sd.find_html_breadcrumbs(self.tree)
+        crumbs = self.jsonld.breadcrumbs or find_html_breadcrumbs(self.tree)
         return [{"name": c["name"], "url": self._absolute(c.get("url"))} for c in crumbs]
 
     @_field(list)
@@ -328,11 +329,12 @@ class ArticlePage:
         crumbs = self.breadcrumbs()
         if crumbs:
             last = crumbs[-1]
+            last_name = last["name"] or ""  # never empty: a crumb without a name is skipped
             headline = (self.headline() or "").casefold()
             here = {self.url.rstrip("/"), self.canonical_url().rstrip("/")}
-            if (last["url"] or "").rstrip("/") in here or last["name"].casefold() == headline or len(last["name"]) > 80:
+            if (last["url"] or "").rstrip("/") in here or last_name.casefold() == headline or len(last_name) > 80:
                 crumbs = crumbs[:-1]
-        if crumbs and not (len(crumbs) == 1 and crumbs[0]["name"].casefold() in {"home", "homepage", "start"}):
+        if crumbs and not (len(crumbs) == 1 and (crumbs[0]["name"] or "").casefold() in {"home", "homepage", "start"}):
             return crumbs[-1]["name"]
         return None
 
@@ -340,8 +342,8 @@ class ArticlePage:
     def keywords(self) -> list[str]:
         return (
             self.jsonld.keywords
-            or sd.dedupe(clean_text(t) for t in self.meta.all("article:tag") if clean_text(t))
-            or sd.split_keywords(self.meta.all("news_keywords", "keywords"))
+            or dedupe(clean_text(t) for t in self.meta.all("article:tag") if clean_text(t))
+            or split_keywords(self.meta.all("news_keywords", "keywords"))
         )
 
     @_field(lambda: None)
@@ -393,7 +395,7 @@ class ArticlePage:
         return "other"
 
     def to_item(self) -> dict[str, Any]:
-        """The raw item; keys as in docs/CONTRACTS.md (``pageType`` is internal)."""
+        """The raw item; keys as in the README's "Output" field table (``pageType`` is internal)."""
         return {
             "url": self.url,
             "canonicalUrl": self.canonical_url() or self.url,
@@ -415,11 +417,11 @@ class ArticlePage:
 
 def _media_type(types: Any) -> str | None:
     types = set(types)
-    if types & sd.VIDEO_TYPES:
+    if types & VIDEO_TYPES:
         return "video"
-    if types & sd.PODCAST_TYPES:
+    if types & PODCAST_TYPES:
         return "podcast"
-    if types & sd.GALLERY_TYPES:
+    if types & GALLERY_TYPES:
         return "slideshow"
     return None
 
@@ -443,7 +445,7 @@ def _citation_name(value: str) -> str:
     """``citation_author`` is often "Family, Given": turn it into "Given Family"."""
     family, sep, given = value.partition(",")
     if sep and given.strip() and "," not in given and not all(
-        sd.is_degree(t) for t in given.split()
+        is_degree(t) for t in given.split()
     ):
         return f"{given.strip()} {family.strip()}"
     return value

@@ -10,6 +10,8 @@ import codecs
 import html
 import logging
 import re
+import unicodedata
+from collections.abc import Iterable
 
 from w3lib.encoding import html_body_declared_encoding, html_to_unicode, http_content_type_encoding, resolve_encoding
 
@@ -17,12 +19,15 @@ logger = logging.getLogger(__name__)
 
 _WS_RE = re.compile(r"\s+")
 _TAG_RE = re.compile(r"<[^>]*>")
-_BLOCK_TAG_RE = re.compile(r"(?i)<\s*(?:br|p|/p|div|/div|h[1-6]|/h[1-6]|li|/li|blockquote|/blockquote|tr|/tr|ul|/ul|ol|/ol)\b[^>]*>")
+_BLOCK_TAG_RE = re.compile(
+    r"(?i)<\s*(?:br|p|/p|div|/div|h[1-6]|/h[1-6]|li|/li|blockquote|/blockquote|tr|/tr|ul|/ul|ol|/ol)\b[^>]*>"
+)
 _CELL_TAG_RE = re.compile(r"(?i)<\s*/t[dh]\s*>")
 _PARA_SPLIT_RE = re.compile(r"\s*\n\s*")
 #: Characters lxml refuses (XML 1.0 forbids them) and that never carry meaning in HTML.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_KEY_RE = re.compile(r"[\W_]+", re.UNICODE)
 
 
 def clean_text(value: object) -> str:
@@ -63,6 +68,23 @@ def html_fragment_to_paragraphs(value: str) -> str:
     return "\n\n".join(p for p in paras if p)
 
 
+def comparison_key(text: str) -> str:
+    """Comparison key: case, punctuation and spacing ignored."""
+    return _KEY_RE.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+
+
+def dedupe(values: Iterable[str]) -> list[str]:
+    """Non-empty values in order, each kept once (compared case-insensitively)."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for v in values:
+        key = v.casefold()
+        if v and key not in seen:
+            seen.add(key)
+            out.append(v)
+    return out
+
+
 def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
     """Codec error handler: decode bytes that are invalid UTF-8 as windows-1252 instead."""
     if not isinstance(exc, UnicodeDecodeError):
@@ -91,7 +113,7 @@ def _declared_encoding(body: bytes, encoding: str | None, content_type: str | No
             or http_content_type_encoding(content_type)
             or html_body_declared_encoding(body)
         )
-    except Exception:  # noqa: BLE001 - a bad label must not stop decoding
+    except Exception:  # a bad label must not stop decoding
         logger.debug("could not read declared encoding", exc_info=True)
         return None
 
@@ -124,7 +146,7 @@ def decode_html(body: bytes | str, *, encoding: str | None = None, content_type:
     if _maybe_wide(body) or (declared and declared.lower().startswith(_WIDE_PREFIXES)):
         try:
             return html_to_unicode(f"text/html; charset={declared}" if declared else None, body)[1]
-        except Exception:  # noqa: BLE001
+        except Exception:  # fall through to the single-byte decoders below
             logger.debug("wide decoding failed", exc_info=True)
     if declared and declared.lower().replace("_", "-") not in _UTF8_NAMES:
         try:

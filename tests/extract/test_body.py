@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-
-from newscrawl.extract.body import Body, extract_body, parse_html
+from newscrawl.extract.body import Body, extract_body
 from newscrawl.extract.boilerplate import clean_body
+from newscrawl.extract.parsing import parse_html_for_trafilatura
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "body"
 CASES = sorted(p.name for p in FIXTURES.iterdir() if (p / "input.html").is_file())
@@ -47,7 +47,7 @@ def test_accepts_bytes_and_parsed_tree() -> None:
     from_str = extract_body(html)
     assert from_str is not None and from_str.text.count("\n\n") == 3
     assert extract_body(html.encode("utf-8")) == from_str
-    tree = parse_html(html)
+    tree = parse_html_for_trafilatura(html)
     assert extract_body(tree) == from_str
     assert extract_body(tree) == from_str  # the caller's tree is not modified
 

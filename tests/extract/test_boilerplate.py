@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from newscrawl.extract.boilerplate import RepeatedBlockLearner, clean_body, clean_body_report
 
 PROSE = ("The trial enrolled 812 patients across 140 centers, and the primary end point was met "
@@ -62,15 +61,22 @@ def test_real_content_is_kept(line: str) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("| Arm | Median PFS | Hazard ratio |\n|---|---|---|\n| A | 9.1 | 0.71 |",
-         "Arm Median PFS Hazard ratio\nA 9.1 0.71"),
+        (
+            "| Arm | Median PFS | Hazard ratio |\n|---|---|---|\n| A | 9.1 | 0.71 |",
+            "Arm Median PFS Hazard ratio\nA 9.1 0.71",
+        ),
         ("By Jane Doe, MD, and John Smith, PhD\n\nBody text.", "Body text."),
         ("Headline\n\nBY ANNA LEE\n\nBody text.", "Headline\n\nBody text."),
-        ("Body text.\n\nBy contrast, the control arm did worse.", "Body text.\n\nBy contrast, the control arm did worse."),
+        (
+            "Body text.\n\nBy contrast, the control arm did worse.",
+            "Body text.\n\nBy contrast, the control arm did worse.",
+        ),
         ("Listen to this article\n\nBody text.\n\nListen to this story (4 min)", "Body text."),
         ("“It works,” she said.\n\n“It works,” she said.", "“It works,” she said."),  # pull quote
-        ("“It works,” she said.\n\nMore.\n\n“It works,” she said.",
-         "“It works,” she said.\n\nMore.\n\n“It works,” she said."),
+        (
+            "“It works,” she said.\n\nMore.\n\n“It works,” she said.",
+            "“It works,” she said.\n\nMore.\n\n“It works,” she said.",
+        ),
     ],
 )
 def test_tables_bylines_audio_widgets_and_repeated_quotes(text: str, expected: str) -> None:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
-
 from newscrawl.extract.dates import ParsedDate, infer_dayfirst, parse_date
 
 NY = "America/New_York"
@@ -181,11 +180,11 @@ def test_parse_date_rejects(raw: str) -> None:
 
 
 def test_parse_date_rejects_non_strings() -> None:
-    assert parse_date(None) is None  # type: ignore[arg-type]
-    assert parse_date(20250602) is None  # type: ignore[arg-type]
+    assert parse_date(None) is None  # type: ignore[arg-type]  # a wrong type on purpose
+    assert parse_date(20250602) is None  # type: ignore[arg-type]  # a wrong type on purpose
 
 
-NOW = datetime(2025, 6, 4, 12, 0, tzinfo=timezone.utc)  # 08:00 EDT on June 4
+NOW = datetime(2025, 6, 4, 12, 0, tzinfo=UTC)  # 08:00 EDT on June 4
 
 
 @pytest.mark.parametrize(
@@ -206,8 +205,8 @@ NOW = datetime(2025, 6, 4, 12, 0, tzinfo=timezone.utc)  # 08:00 EDT on June 4
         ("Updated 3 hours ago", NOW, "2025-06-04T05:00:00-04:00"),
         ("Yesterday at 3:15 PM", NOW, "2025-06-03T15:15:00-04:00"),
         # the local date decides: 02:00 UTC on June 4 is 22:00 on June 3 in New York
-        ("yesterday", datetime(2025, 6, 4, 2, 0, tzinfo=timezone.utc), "2025-06-02"),
-        ("today", datetime(2025, 6, 4, 2, 0, tzinfo=timezone.utc), "2025-06-03"),
+        ("yesterday", datetime(2025, 6, 4, 2, 0, tzinfo=UTC), "2025-06-02"),
+        ("today", datetime(2025, 6, 4, 2, 0, tzinfo=UTC), "2025-06-03"),
         # a naive `now` is taken as UTC
         ("today", datetime(2025, 6, 4, 2, 0), "2025-06-03"),
     ],
@@ -275,7 +274,7 @@ def test_parse_date_unknown_default_tz_is_an_error() -> None:
 def test_parsed_date_moment_and_day() -> None:
     timed = parse_date("2025-06-02T23:30:00-04:00")
     assert timed == ParsedDate("2025-06-02T23:30:00-04:00", True)
-    assert timed.moment == datetime(2025, 6, 3, 3, 30, tzinfo=timezone.utc)
+    assert timed.moment == datetime(2025, 6, 3, 3, 30, tzinfo=UTC)
     assert timed.day == date(2025, 6, 2)  # the calendar day as written, not the UTC day
     plain = parse_date("June 2nd 2025")
     assert plain == ParsedDate("2025-06-02", False)

@@ -16,7 +16,6 @@ from typing import Any
 
 import lxml.html
 import pytest
-
 from newscrawl.extract.dates import find_dates, infer_dayfirst, parse_date
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "dates"
@@ -172,4 +171,4 @@ def test_find_dates_never_raises(html: str) -> None:
 
 def test_find_dates_accepts_bytes_and_missing_url() -> None:
     html = page("<h1>A Headline</h1><p>June 2nd 2025</p>").encode("utf-8")
-    assert find_dates(html, None) == ("June 2nd 2025", None)  # type: ignore[arg-type]
+    assert find_dates(html, None) == ("June 2nd 2025", None)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from newscrawl.extract import discovery
 
 BASE = "https://www.cancernetwork.com"
@@ -39,7 +38,7 @@ NEWS = b"""<?xml version="1.0" encoding="UTF-8"?>
 def test_sitemap_index() -> None:
     sitemap = discovery.parse_sitemap(INDEX)
     assert sitemap.is_index
-    assert [(l.url, l.date) for l in sitemap.links] == [
+    assert [(link.url, link.date) for link in sitemap.links] == [
         (BASE + "/sitemap-2025-06.xml", "2025-06-02"),
         (BASE + "/sitemap-2025-05.xml", None),
     ]
@@ -48,7 +47,7 @@ def test_sitemap_index() -> None:
 def test_news_sitemap_prefers_publication_date_and_skips_entries_without_loc() -> None:
     sitemap = discovery.parse_sitemap(NEWS)
     assert not sitemap.is_index
-    assert [(l.url, l.date, l.title) for l in sitemap.links] == [
+    assert [(link.url, link.date, link.title) for link in sitemap.links] == [
         (BASE + "/view/a", "2025-06-02T10:00:00-04:00", "Frontline T-DXd Combo"),
         (BASE + "/view/b", "2025-05-01", None),
     ]
@@ -66,7 +65,7 @@ def test_rss_items() -> None:
       <item><title>B</title><link> https://www.cancernetwork.com/view/b </link></item>
     </channel></rss>"""
     links = discovery.parse_rss(body)
-    assert [(l.url, l.date, l.title) for l in links] == [
+    assert [(link.url, link.date, link.title) for link in links] == [
         (BASE + "/view/a?utm_source=rss", "Mon, 02 Jun 2025 14:30:00 -0400", "A"),
         (BASE + "/view/b", None, "B"),
     ]
@@ -116,7 +115,7 @@ LISTING = """<html><body>
 
 def test_listing_cards_dates_next_page_and_topics() -> None:
     listing = discovery.parse_listing(LISTING, BASE + "/news?page=2", HOST)
-    assert [(l.url, l.date) for l in listing.articles] == [
+    assert [(link.url, link.date) for link in listing.articles] == [
         (BASE + "/view/first", "June 2nd 2025"),
         (BASE + "/view/second/", "May 30th 2025"),
         (BASE + "/view/third", "June 1st 2025"),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from newscrawl.extract.text import clean_text, decode_html, html_fragment_to_paragraphs, strip_tags
 
 TEXT = "Clinicians’ “real-world” café — naïve"
@@ -15,17 +14,40 @@ TEXT = "Clinicians’ “real-world” café — naïve"
         pytest.param(TEXT.encode("utf-8"), {}, TEXT, id="utf8-undeclared"),
         pytest.param(TEXT.encode("utf-8"), {"content_type": "text/html; charset=utf-8"}, TEXT, id="utf8-declared"),
         pytest.param(b"\xef\xbb\xbf" + TEXT.encode("utf-8"), {}, TEXT, id="utf8-bom"),
-        pytest.param(b"\xef\xbb\xbf" + TEXT.encode("utf-8"), {"content_type": "text/html; charset=iso-8859-1"}, TEXT, id="utf8-bom-beats-header"),
-        pytest.param(TEXT.encode("cp1252"), {"content_type": "text/html; charset=windows-1252"}, TEXT, id="cp1252-declared"),
-        pytest.param(TEXT.encode("cp1252"), {"content_type": "text/html; charset=utf-8"}, TEXT, id="cp1252-labelled-utf8-header"),
-        pytest.param(b'<meta charset="utf-8">' + TEXT.encode("cp1252"), {}, '<meta charset="utf-8">' + TEXT, id="cp1252-labelled-utf8-meta"),
+        pytest.param(
+            b"\xef\xbb\xbf" + TEXT.encode("utf-8"),
+            {"content_type": "text/html; charset=iso-8859-1"},
+            TEXT,
+            id="utf8-bom-beats-header",
+        ),
+        pytest.param(
+            TEXT.encode("cp1252"), {"content_type": "text/html; charset=windows-1252"}, TEXT, id="cp1252-declared"
+        ),
+        pytest.param(
+            TEXT.encode("cp1252"), {"content_type": "text/html; charset=utf-8"}, TEXT, id="cp1252-labelled-utf8-header"
+        ),
+        pytest.param(
+            b'<meta charset="utf-8">' + TEXT.encode("cp1252"),
+            {},
+            '<meta charset="utf-8">' + TEXT,
+            id="cp1252-labelled-utf8-meta",
+        ),
         pytest.param(TEXT.encode("cp1252"), {}, TEXT, id="cp1252-undeclared"),
-        pytest.param(TEXT.encode("utf-8"), {"content_type": "text/html; charset=iso-8859-1"}, TEXT, id="utf8-labelled-latin1"),
+        pytest.param(
+            TEXT.encode("utf-8"), {"content_type": "text/html; charset=iso-8859-1"}, TEXT, id="utf8-labelled-latin1"
+        ),
         pytest.param(TEXT.encode("utf-8"), {"encoding": "cp1252"}, TEXT, id="utf8-explicit-wrong-encoding"),
         pytest.param("é".encode() + "“x”".encode("cp1252"), {}, "é“x”", id="mixed-utf8-and-cp1252"),
         pytest.param(TEXT.encode("utf-16"), {}, TEXT, id="utf16-bom"),
-        pytest.param(TEXT.encode("utf-16-le"), {"content_type": "text/html; charset=utf-16le"}, TEXT, id="utf16le-declared"),
-        pytest.param("Ελληνικά".encode("iso-8859-7"), {"content_type": "text/html; charset=iso-8859-7"}, "Ελληνικά", id="greek-declared"),
+        pytest.param(
+            TEXT.encode("utf-16-le"), {"content_type": "text/html; charset=utf-16le"}, TEXT, id="utf16le-declared"
+        ),
+        pytest.param(
+            "Ελληνικά".encode("iso-8859-7"),
+            {"content_type": "text/html; charset=iso-8859-7"},
+            "Ελληνικά",
+            id="greek-declared",
+        ),
         pytest.param(b"", {}, "", id="empty"),
         pytest.param(TEXT, {}, TEXT, id="already-text"),
         pytest.param(b"abc", {"content_type": "text/html; charset=no-such-charset"}, "abc", id="unknown-charset"),

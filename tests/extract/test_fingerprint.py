@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from newscrawl.extract.fingerprint import (
     MinHashSignature,
     body_fingerprints,

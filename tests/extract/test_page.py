@@ -7,8 +7,6 @@ import random
 from typing import Any
 
 import pytest
-
-from newscrawl.extract import structured as sd
 from newscrawl.extract.page import PAGE_TYPES, ArticlePage
 
 URL = "https://www.cancernetwork.com/view/some-story"
@@ -31,15 +29,40 @@ def page_html(*, ld: Any = None, next_data: Any = None, head: str = "", body: st
 
 
 LAYERS: dict[str, dict[str, Any]] = {
-    "jsonld": {"ld": {"@type": "NewsArticle", "headline": "LD headline", "description": "LD desc",
-                      "datePublished": "LD-pub", "dateModified": "LD-mod", "author": {"@type": "Person", "name": "Ld Author"}}},
-    "nextjs": {"next_data": {"props": {"pageProps": {"article": {
-        "title": "Next headline", "description": "Next desc", "publishedAt": "NX-pub", "_updatedAt": "NX-mod",
-        "authors": [{"name": "Next Author"}]}}}}},
-    "meta": {"head": '<meta property="og:title" content="Meta headline"><meta property="og:description" content="Meta desc">'
-                     '<meta property="article:published_time" content="META-pub"><meta property="article:modified_time" content="META-mod">'
-                     '<meta name="author" content="Meta Author">'},
-    "visible": {"body": '<div><h1>Visible headline</h1><p>By Visible Author</p><time datetime="VIS-pub">x</time></div>'},
+    "jsonld": {
+        "ld": {
+            "@type": "NewsArticle",
+            "headline": "LD headline",
+            "description": "LD desc",
+            "datePublished": "LD-pub",
+            "dateModified": "LD-mod",
+            "author": {"@type": "Person", "name": "Ld Author"},
+        }
+    },
+    "nextjs": {
+        "next_data": {
+            "props": {
+                "pageProps": {
+                    "article": {
+                        "title": "Next headline",
+                        "description": "Next desc",
+                        "publishedAt": "NX-pub",
+                        "_updatedAt": "NX-mod",
+                        "authors": [{"name": "Next Author"}],
+                    }
+                }
+            }
+        }
+    },
+    "meta": {
+        "head": '<meta property="og:title" content="Meta headline"><meta property="og:description" content="Meta desc">'
+        '<meta property="article:published_time" content="META-pub">'
+        '<meta property="article:modified_time" content="META-mod">'
+        '<meta name="author" content="Meta Author">'
+    },
+    "visible": {
+        "body": '<div><h1>Visible headline</h1><p>By Visible Author</p><time datetime="VIS-pub">x</time></div>'
+    },
 }
 EXPECTED = {
     "jsonld": ("LD headline", "LD desc", "LD-pub", "LD-mod", "Ld Author"),
@@ -66,11 +89,17 @@ def test_precedence_jsonld_then_nextjs_then_meta_then_visible(top: str) -> None:
 
 
 def test_fields_fall_through_per_field_not_per_source() -> None:
-    html = page_html(ld={"@type": "NewsArticle", "headline": "LD headline"},
-                     head='<meta property="article:published_time" content="2025-06-02">'
-                          '<meta property="og:description" content="Meta desc"><meta name="author" content="Jane Doe, MD">')
+    html = page_html(
+        ld={"@type": "NewsArticle", "headline": "LD headline"},
+        head='<meta property="article:published_time" content="2025-06-02">'
+        '<meta property="og:description" content="Meta desc"><meta name="author" content="Jane Doe, MD">',
+    )
     item = ArticlePage(URL, html).to_item()
-    assert (item["headline"], item["datePublishedRaw"], item["description"]) == ("LD headline", "2025-06-02", "Meta desc")
+    assert (item["headline"], item["datePublishedRaw"], item["description"]) == (
+        "LD headline",
+        "2025-06-02",
+        "Meta desc",
+    )
     assert item["authors"] == [{"name": "Jane Doe"}]
 
 
@@ -92,14 +121,35 @@ def test_canonical_url(head: str, expected: str) -> None:
 @pytest.mark.parametrize(
     ("ld", "head", "expected"),
     [
-        ({"@type": "NewsArticle", "articleSection": "Lung Cancer"}, '<meta property="article:section" content="Meta">', "Lung Cancer"),
+        (
+            {"@type": "NewsArticle", "articleSection": "Lung Cancer"},
+            '<meta property="article:section" content="Meta">',
+            "Lung Cancer",
+        ),
         (None, '<meta property="article:section" content="Breast Cancer">', "Breast Cancer"),
-        ({"@type": "BreadcrumbList", "itemListElement": [
-            {"position": 1, "name": "Home", "item": "/"}, {"position": 2, "name": "Hematology", "item": "/clinical/hematology"},
-            {"position": 3, "name": "The Headline", "item": URL}]}, '<meta property="og:title" content="The Headline">', "Hematology"),
-        ({"@type": "BreadcrumbList", "itemListElement": [
-            {"position": 1, "name": "Home", "item": "/"}, {"position": 2, "name": "Hematology", "item": "/clinical/hematology"}]},
-         "", "Hematology"),
+        (
+            {
+                "@type": "BreadcrumbList",
+                "itemListElement": [
+                    {"position": 1, "name": "Home", "item": "/"},
+                    {"position": 2, "name": "Hematology", "item": "/clinical/hematology"},
+                    {"position": 3, "name": "The Headline", "item": URL},
+                ],
+            },
+            '<meta property="og:title" content="The Headline">',
+            "Hematology",
+        ),
+        (
+            {
+                "@type": "BreadcrumbList",
+                "itemListElement": [
+                    {"position": 1, "name": "Home", "item": "/"},
+                    {"position": 2, "name": "Hematology", "item": "/clinical/hematology"},
+                ],
+            },
+            "",
+            "Hematology",
+        ),
         ({"@type": "BreadcrumbList", "itemListElement": [{"position": 1, "name": "Home", "item": "/"}]}, "", None),
         (None, "", None),
     ],
@@ -129,8 +179,17 @@ def test_in_language(kwargs: dict[str, Any], expected: str | None) -> None:
 @pytest.mark.parametrize(
     ("kwargs", "expected"),
     [
-        ({"ld": {"@type": "NewsArticle", "keywords": "a, b"}, "head": '<meta property="article:tag" content="t">'}, ["a", "b"]),
-        ({"head": '<meta property="article:tag" content="t1"><meta property="article:tag" content="t2"><meta name="keywords" content="k">'}, ["t1", "t2"]),
+        (
+            {"ld": {"@type": "NewsArticle", "keywords": "a, b"}, "head": '<meta property="article:tag" content="t">'},
+            ["a", "b"],
+        ),
+        (
+            {
+                "head": '<meta property="article:tag" content="t1"><meta property="article:tag" content="t2">'
+                        '<meta name="keywords" content="k">'
+            },
+            ["t1", "t2"],
+        ),
         ({"head": '<meta name="keywords" content="k1, k2">'}, ["k1", "k2"]),
         ({}, []),
     ],
@@ -140,7 +199,9 @@ def test_keywords(kwargs: dict[str, Any], expected: list[str]) -> None:
 
 
 def test_main_image_jsonld_then_og_absolutised() -> None:
-    both = page_html(ld={"@type": "NewsArticle", "image": "/ld.jpg"}, head='<meta property="og:image" content="/og.jpg">')
+    both = page_html(
+        ld={"@type": "NewsArticle", "image": "/ld.jpg"}, head='<meta property="og:image" content="/og.jpg">'
+    )
     assert ArticlePage(URL, both).to_item()["mainImage"] == {"url": "https://www.cancernetwork.com/ld.jpg"}
     og = page_html(head='<meta property="og:image" content="/og.jpg">')
     assert ArticlePage(URL, og).to_item()["mainImage"] == {"url": "https://www.cancernetwork.com/og.jpg"}
@@ -151,7 +212,10 @@ def test_meta_authors_ignore_urls_and_site_name_and_reorder_citation_names() -> 
     head = ('<meta property="og:site_name" content="CancerNetwork"><meta property="article:author" content="https://x.org/a/jane">'
             '<meta name="author" content="CancerNetwork"><meta name="citation_author" content="Doe, Jane">'
             '<meta name="citation_author" content="Smith, John A">')
-    assert ArticlePage(URL, page_html(head=head)).to_item()["authors"] == [{"name": "Jane Doe"}, {"name": "John A Smith"}]
+    assert ArticlePage(URL, page_html(head=head)).to_item()["authors"] == [
+        {"name": "Jane Doe"},
+        {"name": "John A Smith"},
+    ]
 
 
 def test_headline_prefers_full_title_over_truncated_jsonld() -> None:
@@ -186,13 +250,22 @@ def test_visible_dates_only_when_no_structured_date() -> None:
 
 def test_structured_bodies_portable_text_first() -> None:
     ld = {"@type": "NewsArticle", "articleBody": "Flat body."}
-    nd = {"props": {"pageProps": {"a": {"body": [{"_type": "block", "children": [{"_type": "span", "text": "PT body."}]}]}}}}
+    nd = {
+        "props": {
+            "pageProps": {"a": {"body": [{"_type": "block", "children": [{"_type": "span", "text": "PT body."}]}]}}
+        }
+    }
     page = ArticlePage(URL, page_html(ld=ld, next_data=nd))
-    assert [(b.method, b.text) for b in page.structured_bodies()] == [("nextjs-portable-text", "PT body."), ("jsonld", "Flat body.")]
+    assert [(b.method, b.text) for b in page.structured_bodies()] == [
+        ("nextjs-portable-text", "PT body."),
+        ("jsonld", "Flat body."),
+    ]
 
 
 def test_portable_text_body_wins_when_complete() -> None:
-    paras = [f"Paragraph {i} of the article with enough words to look like real prose in a news story." for i in range(8)]
+    paras = [
+        f"Paragraph {i} of the article with enough words to look like real prose in a news story." for i in range(8)
+    ]
     nd = {"props": {"pageProps": {"a": {"title": "T", "body": [
         {"_type": "block", "children": [{"_type": "span", "text": p}]} for p in paras]}}}}
     body = "<h1>T</h1><nav><a href='/'>Home</a> <a href='/news'>News</a></nav>" + "".join(f"<p>{p}</p>" for p in paras)
@@ -209,8 +282,17 @@ VIDEO_LD = {"@type": "VideoObject", "name": "Clip", "uploadDate": "2025-06-01", 
     [
         ({"ld": {"@type": "NewsArticle", "headline": "H"}}, "article"),
         ({"ld": {"@type": "WebPage", "mainEntity": VIDEO_LD}}, "video"),
-        ({"ld": {"@type": "WebPage", "mainEntity": VIDEO_LD}, "head": '<meta property="og:type" content="article">'}, "video"),
-        ({"ld": [{"@type": "WebPage", "name": "P"}, VIDEO_LD], "head": '<meta property="og:type" content="article">'}, "article"),
+        (
+            {"ld": {"@type": "WebPage", "mainEntity": VIDEO_LD}, "head": '<meta property="og:type" content="article">'},
+            "video",
+        ),
+        (
+            {
+                "ld": [{"@type": "WebPage", "name": "P"}, VIDEO_LD],
+                "head": '<meta property="og:type" content="article">',
+            },
+            "article",
+        ),
         ({"ld": [{"@type": "WebPage", "name": "P"}, VIDEO_LD]}, "video"),
         ({"ld": [{"@type": "NewsArticle", "headline": "H"}, VIDEO_LD]}, "article"),
         ({"head": '<meta property="og:type" content="video.other">'}, "video"),
@@ -218,10 +300,26 @@ VIDEO_LD = {"@type": "VideoObject", "name": "Clip", "uploadDate": "2025-06-01", 
         ({"ld": {"@type": "PodcastEpisode", "name": "E"}}, "podcast"),
         ({"ld": {"@type": "AudioObject", "name": "E"}}, "podcast"),
         ({"ld": {"@type": "ImageGallery", "name": "G"}}, "slideshow"),
-        ({"ld": {"@type": "WebPage", "mainEntity": {"@type": "ImageGallery"}}, "head": '<meta property="og:type" content="article">'}, "slideshow"),
+        (
+            {
+                "ld": {"@type": "WebPage", "mainEntity": {"@type": "ImageGallery"}},
+                "head": '<meta property="og:type" content="article">',
+            },
+            "slideshow",
+        ),
         ({"head": '<meta property="og:type" content="article">'}, "article"),
-        ({"next_data": {"props": {"a": [{"_type": "block", "children": [{"_type": "span", "text": "x" * 250}]}]}}}, "article"),
-        ({"next_data": {"props": {"teaser": [{"_type": "block", "children": [{"_type": "span", "text": "Short summary."}]}]}}}, "other"),
+        (
+            {"next_data": {"props": {"a": [{"_type": "block", "children": [{"_type": "span", "text": "x" * 250}]}]}}},
+            "article",
+        ),
+        (
+            {
+                "next_data": {
+                    "props": {"teaser": [{"_type": "block", "children": [{"_type": "span", "text": "Short summary."}]}]}
+                }
+            },
+            "other",
+        ),
         ({"head": '<meta property="og:type" content="website">', "body": "<p>Home</p>"}, "other"),
         ({}, "other"),
     ],
@@ -233,13 +331,18 @@ def test_page_type(kwargs: dict[str, Any], expected: str) -> None:
 
 
 def test_video_page_takes_missing_fields_from_video_object() -> None:
-    html = page_html(ld=[{"@type": "WebPage", "name": "Video page"}, VIDEO_LD], head='<meta property="og:type" content="video.other">')
+    html = page_html(
+        ld=[{"@type": "WebPage", "name": "Video page"}, VIDEO_LD],
+        head='<meta property="og:type" content="video.other">',
+    )
     item = ArticlePage(URL, html).to_item()
     assert (item["headline"], item["datePublishedRaw"], item["mainImage"]) == ("Video page", "2025-06-01", {"url": "https://x.org/t.jpg"})
 
 
 def test_article_page_does_not_take_embedded_video_fields() -> None:
-    html = page_html(ld=[{"@type": "WebPage", "name": "Article page"}, VIDEO_LD], head='<meta property="og:type" content="article">')
+    html = page_html(
+        ld=[{"@type": "WebPage", "name": "Article page"}, VIDEO_LD], head='<meta property="og:type" content="article">'
+    )
     item = ArticlePage(URL, html).to_item()
     assert (item["headline"], item["datePublishedRaw"], item["mainImage"]) == ("Article page", None, None)
 
@@ -247,7 +350,10 @@ def test_article_page_does_not_take_embedded_video_fields() -> None:
 @pytest.mark.parametrize(
     ("body", "kwargs"),
     [
-        ("Caf\u00e9 \u201cquoted\u201d".encode("cp1252"), {"headers": {b"Content-Type": [b"text/html; charset=windows-1252"]}}),
+        (
+            "Caf\u00e9 \u201cquoted\u201d".encode("cp1252"),
+            {"headers": {b"Content-Type": [b"text/html; charset=windows-1252"]}},
+        ),
         ("Caf\u00e9 \u201cquoted\u201d".encode("cp1252"), {"headers": {"content-type": "text/html; charset=UTF-8"}}),
         ("Caf\u00e9 \u201cquoted\u201d".encode("cp1252"), {"encoding": "utf-8"}),
         ("Caf\u00e9 \u201cquoted\u201d".encode(), {"encoding": "latin-1"}),
@@ -272,9 +378,11 @@ def _garbage() -> list[Any]:
         "<div>" * 2000 + "deep" + "</span>" * 10,
         '<script type="application/ld+json">' + "[" * 5000 + "</script>",
         '<script type="application/ld+json">{"@type": "NewsArticle", "author": {"@id": "a"}, "@id": "a"}</script>',
-        '<script type="application/ld+json">{"@graph": {"@type": "NewsArticle", "headline": ["x", {"@value": 3}], "image": {"url": 5}}}</script>',
+        '<script type="application/ld+json">{"@graph": {"@type": "NewsArticle", "headline": ["x", {"@value": 3}],'
+        ' "image": {"url": 5}}}</script>',
         '<script id="__NEXT_DATA__">' + '{"a":' * 3000 + "1" + "}" * 3000 + "</script>",
-        '<script id="__NEXT_DATA__">{"body": [{"_type": "block", "children": "nope"}, {"_type": "block", "children": [null, 1]}]}</script>',
+        '<script id="__NEXT_DATA__">{"body": [{"_type": "block", "children": "nope"}, '
+        '{"_type": "block", "children": [null, 1]}]}</script>',
         '<html><head><link rel="canonical" href="http://[::1"><meta property="og:image" content="http://[bad"></head></html>',
         "<?xml version='1.0' encoding='utf-8'?><html><body><h1>X</h1></body></html>",
         "<h1></h1><h1><img></h1>" * 50,
@@ -288,14 +396,20 @@ def test_never_raises_on_bad_input(body: Any) -> None:
     assert set(item) == KEYS
     assert item["url"] == URL
     assert item["pageType"] in PAGE_TYPES
-    assert isinstance(item["authors"], list) and isinstance(item["keywords"], list) and isinstance(item["breadcrumbs"], list)
+    assert (
+        isinstance(item["authors"], list)
+        and isinstance(item["keywords"], list)
+        and isinstance(item["breadcrumbs"], list)
+    )
 
 
-def test_failing_field_logs_and_returns_default(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+def test_failing_field_logs_and_returns_default(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     def boom(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("injected failure")
 
-    monkeypatch.setattr(sd, "find_html_breadcrumbs", boom)
+    monkeypatch.setattr("newscrawl.extract.page.find_html_breadcrumbs", boom)
     item = ArticlePage(URL, page_html(head="<title>Still Here</title>")).to_item()
     assert item["breadcrumbs"] == []
     assert item["headline"] == "Still Here"

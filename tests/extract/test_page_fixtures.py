@@ -17,12 +17,11 @@ and the boilerplate stage decide the exact text, this page object only wires the
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
-
 from newscrawl.extract.page import ArticlePage
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"
@@ -33,7 +32,7 @@ def _expected(case: str) -> dict[str, Any]:
     return json.loads((FIXTURES / case / "expected.json").read_text("utf-8"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _run(case: str) -> tuple[dict[str, Any], list[dict[str, str]]]:
     exp = _expected(case)
     page = ArticlePage(exp["url"], (FIXTURES / case / "input.html").read_bytes(), headers=exp.get("headers"))

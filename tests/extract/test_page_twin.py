@@ -8,7 +8,7 @@ the truth file is what the crawl must output.
 from __future__ import annotations
 
 from datetime import datetime
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 import pytest
@@ -17,7 +17,7 @@ replica_model = pytest.importorskip("newscrawl.replica.model")
 replica_render = pytest.importorskip("newscrawl.replica.render")
 replica_truth = pytest.importorskip("newscrawl.replica.truth")
 
-from newscrawl.extract.page import ArticlePage  # noqa: E402
+from newscrawl.extract.page import ArticlePage  # noqa: E402 - after the importorskip guards above
 
 BASE = "http://127.0.0.1:8000"
 PAGES = 100
@@ -29,7 +29,7 @@ def _site() -> tuple[Any, Any]:
     return site, replica_render.Links(site, BASE)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _item(i: int) -> dict[str, Any]:
     site, links = _site()
     html = replica_render.render_article(links, site.article(i))
@@ -86,7 +86,9 @@ def test_section_matches_truth_where_the_page_states_it() -> None:
     assert not wrong, wrong[:5]
 
 
-@pytest.mark.parametrize(("raw_field", "field"), [("datePublishedRaw", "datePublished"), ("dateModifiedRaw", "dateModified")])
+@pytest.mark.parametrize(
+    ("raw_field", "field"), [("datePublishedRaw", "datePublished"), ("dateModifiedRaw", "dateModified")]
+)
 def test_raw_dates_denote_the_truth_instant(raw_field: str, field: str) -> None:
     dates = pytest.importorskip("newscrawl.extract.dates")
     wrong = []

@@ -6,8 +6,18 @@ import json
 from typing import Any
 
 import pytest
-
-from newscrawl.extract import structured as sd
+from newscrawl.extract.parsing import element_text, parse_html, parse_json_lenient
+from newscrawl.extract.structured.jsonld import extract_jsonld, image_url
+from newscrawl.extract.structured.meta import extract_meta, resolve_canonical, strip_title_suffix
+from newscrawl.extract.structured.names import split_byline
+from newscrawl.extract.structured.nextjs import extract_nextjs, find_portable_text, portable_text_to_text
+from newscrawl.extract.structured.visible import (
+    find_byline_authors,
+    find_h1,
+    find_html_breadcrumbs,
+    find_time_published,
+)
+from newscrawl.extract.urls import registrable_domain
 
 
 def ld_page(*blocks: Any, raw: str | None = None) -> str:
@@ -44,17 +54,22 @@ def next_page(data: Any) -> str:
     ],
 )
 def test_parse_json_lenient(text: str, expected: list[Any]) -> None:
-    assert sd.parse_json_lenient(text) == expected
+    assert parse_json_lenient(text) == expected
 
 
 def test_parse_json_lenient_repairs_outer_object_instead_of_taking_an_inner_one() -> None:
     text = '{"@type": "NewsArticle", "author": [{"name": "A"},], "headline": "H",}'
-    assert sd.parse_json_lenient(text) == [{"@type": "NewsArticle", "author": [{"name": "A"}], "headline": "H"}]
+    assert parse_json_lenient(text) == [{"@type": "NewsArticle", "author": [{"name": "A"}], "headline": "H"}]
 
 
 # -- JSON-LD -----------------------------------------------------------------------------------
 
-ARTICLE = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Main Story", "datePublished": "2025-06-02"}
+ARTICLE = {
+    "@context": "https://schema.org",
+    "@type": "NewsArticle",
+    "headline": "Main Story",
+    "datePublished": "2025-06-02",
+}
 
 
 @pytest.mark.parametrize(
@@ -62,44 +77,69 @@ ARTICLE = {"@context": "https://schema.org", "@type": "NewsArticle", "headline":
     [
         pytest.param(ld_page(ARTICLE), id="plain"),
         pytest.param(ld_page([{"@type": "WebSite", "name": "S"}, ARTICLE]), id="list"),
-        pytest.param(ld_page({"@context": "https://schema.org", "@graph": [{"@type": "WebSite"}, ARTICLE]}), id="graph"),
+        pytest.param(
+            ld_page({"@context": "https://schema.org", "@graph": [{"@type": "WebSite"}, ARTICLE]}), id="graph"
+        ),
         pytest.param(ld_page({"@type": "WebPage", "mainEntity": ARTICLE}), id="mainEntity"),
         pytest.param(ld_page({**ARTICLE, "@type": ["NewsArticle", "Article"]}), id="type-list"),
         pytest.param(ld_page({**ARTICLE, "@type": "http://schema.org/NewsArticle"}), id="type-iri"),
         pytest.param(ld_page({**ARTICLE, "@type": "ReportageNews"}), id="reportage"),
         pytest.param(ld_page({**ARTICLE, "@type": "MedicalScholarlyArticle"}), id="scholarly"),
-        pytest.param(ld_page({"@type": "WebSite"}, raw='{"@type": "BlogPosting", "headline": "Main Story", "datePublished": "2025-06-02",}'), id="broken-second-block"),
-        pytest.param(ld_page(raw='<!--\n{"@type": "AnalysisNewsArticle", "headline": "Main Story", "datePublished": "2025-06-02"}\n-->'), id="html-comment"),
+        pytest.param(
+            ld_page(
+                {"@type": "WebSite"},
+                raw='{"@type": "BlogPosting", "headline": "Main Story", "datePublished": "2025-06-02",}',
+            ),
+            id="broken-second-block",
+        ),
+        pytest.param(
+            ld_page(
+                raw='<!--\n{"@type": "AnalysisNewsArticle", "headline": "Main Story", '
+                    '"datePublished": "2025-06-02"}\n-->'
+            ),
+            id="html-comment",
+        ),
     ],
 )
 def test_jsonld_finds_main_article_in_every_shape(html: str) -> None:
-    ld = sd.extract_jsonld(html)
+    ld = extract_jsonld(html)
     assert ld.has_article
     assert ld.headline == "Main Story"
     assert ld.date_published == "2025-06-02"
 
 
 def test_jsonld_prefers_top_level_article_over_related_items_in_lists() -> None:
-    related = {"@type": "ItemList", "itemListElement": [
-        {"@type": "ListItem", "position": 1, "item": {"@type": "NewsArticle", "headline": "Related", "articleBody": "x" * 500}}]}
-    ld = sd.extract_jsonld(ld_page(related, {"@type": "NewsArticle", "headline": "Main"}))
+    related = {
+        "@type": "ItemList",
+        "itemListElement": [
+            {
+                "@type": "ListItem",
+                "position": 1,
+                "item": {"@type": "NewsArticle", "headline": "Related", "articleBody": "x" * 500},
+            }
+        ],
+    }
+    ld = extract_jsonld(ld_page(related, {"@type": "NewsArticle", "headline": "Main"}))
     assert ld.headline == "Main"
 
 
 def test_jsonld_prefers_article_with_body_when_several_top_level() -> None:
     a = {"@type": "NewsArticle", "headline": "Teaser"}
     b = {"@type": "NewsArticle", "headline": "Full", "articleBody": "Body text."}
-    assert sd.extract_jsonld(ld_page([a, b])).headline == "Full"
+    assert extract_jsonld(ld_page([a, b])).headline == "Full"
 
 
 def test_jsonld_no_article() -> None:
-    ld = sd.extract_jsonld(ld_page({"@type": "WebSite", "name": "CancerNetwork"}))
+    ld = extract_jsonld(ld_page({"@type": "WebSite", "name": "CancerNetwork"}))
     assert not ld.has_article and ld.headline is None and ld.types == []
 
 
-@pytest.mark.parametrize("html", ["", "<html></html>", ld_page(raw="{{{{"), ld_page(raw="[]"), ld_page(raw='"just a string"'), ld_page(raw="null")])
+@pytest.mark.parametrize(
+    "html",
+    ["", "<html></html>", ld_page(raw="{{{{"), ld_page(raw="[]"), ld_page(raw='"just a string"'), ld_page(raw="null")],
+)
 def test_jsonld_empty_or_broken(html: str) -> None:
-    ld = sd.extract_jsonld(html)
+    ld = extract_jsonld(html)
     assert not ld.has_article and ld.authors == [] and ld.breadcrumbs == []
 
 
@@ -107,7 +147,10 @@ def test_jsonld_empty_or_broken(html: str) -> None:
     ("author", "expected"),
     [
         ({"@type": "Person", "name": "Jane Doe"}, ["Jane Doe"]),
-        ([{"@type": "Person", "name": "Jane Doe"}, {"@type": "Person", "name": "John Smith"}], ["Jane Doe", "John Smith"]),
+        (
+            [{"@type": "Person", "name": "Jane Doe"}, {"@type": "Person", "name": "John Smith"}],
+            ["Jane Doe", "John Smith"],
+        ),
         ("Jane Doe", ["Jane Doe"]),
         (["Jane Doe", "John Smith"], ["Jane Doe", "John Smith"]),
         ("By Jane Doe, MD, and John Smith, PhD, MPH", ["Jane Doe", "John Smith"]),
@@ -125,7 +168,7 @@ def test_jsonld_empty_or_broken(html: str) -> None:
 def test_jsonld_author_shapes(author: Any, expected: list[str]) -> None:
     graph = {"@graph": [{"@type": "Person", "@id": "#jane", "name": "Jane Doe"},
                         {"@type": "NewsArticle", "headline": "H", "author": author}]}
-    assert sd.extract_jsonld(ld_page(graph)).authors == expected
+    assert extract_jsonld(ld_page(graph)).authors == expected
 
 
 @pytest.mark.parametrize(
@@ -141,7 +184,7 @@ def test_jsonld_author_shapes(author: Any, expected: list[str]) -> None:
     ],
 )
 def test_jsonld_keyword_shapes(keywords: Any, expected: list[str]) -> None:
-    assert sd.extract_jsonld(ld_page({"@type": "NewsArticle", "keywords": keywords})).keywords == expected
+    assert extract_jsonld(ld_page({"@type": "NewsArticle", "keywords": keywords})).keywords == expected
 
 
 @pytest.mark.parametrize(
@@ -159,7 +202,7 @@ def test_jsonld_keyword_shapes(keywords: Any, expected: list[str]) -> None:
 def test_jsonld_image_shapes(image: Any, expected: str | None) -> None:
     graph = {"@graph": [{"@type": "ImageObject", "@id": "#img", "url": "https://x.org/graph.jpg"},
                         {"@type": "NewsArticle", "image": image}]}
-    assert sd.extract_jsonld(ld_page(graph)).image == expected
+    assert extract_jsonld(ld_page(graph)).image == expected
 
 
 def test_jsonld_fields() -> None:
@@ -172,7 +215,7 @@ def test_jsonld_fields() -> None:
         "inLanguage": {"@type": "Language", "name": "English", "alternateName": "en"},
         "articleBody": "<p>First para.</p><p>Second&nbsp;para.</p>",
     }
-    ld = sd.extract_jsonld(ld_page(art))
+    ld = extract_jsonld(ld_page(art))
     assert ld.headline == "Café & Oncology"
     assert ld.description == "Short standfirst"
     assert ld.date_modified == "2025-06-03T10:00:00Z"
@@ -182,7 +225,7 @@ def test_jsonld_fields() -> None:
 
 
 def test_jsonld_flat_article_body_newlines_become_paragraphs() -> None:
-    ld = sd.extract_jsonld(ld_page({"@type": "NewsArticle", "articleBody": "One.\nTwo.\r\n\r\nThree."}))
+    ld = extract_jsonld(ld_page({"@type": "NewsArticle", "articleBody": "One.\nTwo.\r\n\r\nThree."}))
     assert ld.article_body == "One.\n\nTwo.\n\nThree."
 
 
@@ -192,7 +235,7 @@ def test_breadcrumbs_in_graph_sorted_by_position_with_item_shapes() -> None:
         {"@type": "ListItem", "position": 1, "item": {"@id": "https://x.org/", "name": "Home"}},
         {"@type": "ListItem", "position": 2, "name": "Breast Cancer", "item": "https://x.org/clinical/breast-cancer"},
     ]}
-    ld = sd.extract_jsonld(ld_page({"@graph": [ARTICLE, crumbs]}))
+    ld = extract_jsonld(ld_page({"@graph": [ARTICLE, crumbs]}))
     assert ld.breadcrumbs == [
         {"name": "Home", "url": "https://x.org/"},
         {"name": "Breast Cancer", "url": "https://x.org/clinical/breast-cancer"},
@@ -201,27 +244,34 @@ def test_breadcrumbs_in_graph_sorted_by_position_with_item_shapes() -> None:
 
 
 def test_breadcrumbs_in_separate_block() -> None:
-    crumbs = {"@type": "BreadcrumbList", "itemListElement": [{"@type": "ListItem", "position": 1, "name": "Home", "item": "/"}]}
-    assert sd.extract_jsonld(ld_page(ARTICLE, crumbs)).breadcrumbs == [{"name": "Home", "url": "/"}]
+    crumbs = {
+        "@type": "BreadcrumbList",
+        "itemListElement": [{"@type": "ListItem", "position": 1, "name": "Home", "item": "/"}],
+    }
+    assert extract_jsonld(ld_page(ARTICLE, crumbs)).breadcrumbs == [{"name": "Home", "url": "/"}]
 
 
 @pytest.mark.parametrize(
     ("blocks", "types", "main_entity"),
     [
         ([{"@type": "VideoObject", "name": "V"}], ["videoobject"], set()),
-        ([{"@type": "WebPage", "mainEntity": {"@type": "PodcastEpisode", "name": "P"}}], ["webpage", "podcastepisode"], {"podcastepisode"}),
+        (
+            [{"@type": "WebPage", "mainEntity": {"@type": "PodcastEpisode", "name": "P"}}],
+            ["webpage", "podcastepisode"],
+            {"podcastepisode"},
+        ),
         ([{"@graph": [{"@type": "WebSite"}, {"@type": "ImageGallery", "name": "G"}]}], ["imagegallery"], set()),
     ],
 )
 def test_jsonld_page_types(blocks: list[Any], types: list[str], main_entity: set[str]) -> None:
-    ld = sd.extract_jsonld(ld_page(*blocks))
+    ld = extract_jsonld(ld_page(*blocks))
     assert ld.types == types
     assert ld.main_entity_types == main_entity
     assert ld.media is not None and ld.media.headline in {"V", "P", "G"}
 
 
 def test_embedded_video_does_not_lend_its_title_to_the_page() -> None:
-    ld = sd.extract_jsonld(ld_page({"@type": "WebPage", "name": "Page title"},
+    ld = extract_jsonld(ld_page({"@type": "WebPage", "name": "Page title"},
                                    {"@type": "VideoObject", "name": "Clip", "uploadDate": "2019-01-01"}))
     assert ld.headline == "Page title"
     assert ld.date_published is None
@@ -239,22 +289,53 @@ def block(text: str, style: str = "normal", **extra: Any) -> dict[str, Any]:
     ("blocks", "expected"),
     [
         ([block("One."), block("Two.")], "One.\n\nTwo."),
-        ([{"_type": "block", "children": [{"_type": "span", "text": "Bold "}, {"_type": "span", "text": "and plain", "marks": ["strong"]}]}], "Bold and plain"),
-        ([block("Heading", "h2"), block("Quote", "blockquote"), block("Item", listItem="bullet"), block("Num", listItem="number")], "Heading\n\nQuote\n\nItem\n\nNum"),
-        ([block("A"), {"_type": "adSlot", "slot": "x"}, {"_type": "relatedContent", "title": "Related: X"}, block("B")], "A\n\nB"),
+        (
+            [
+                {
+                    "_type": "block",
+                    "children": [
+                        {"_type": "span", "text": "Bold "},
+                        {"_type": "span", "text": "and plain", "marks": ["strong"]},
+                    ],
+                }
+            ],
+            "Bold and plain",
+        ),
+        (
+            [
+                block("Heading", "h2"),
+                block("Quote", "blockquote"),
+                block("Item", listItem="bullet"),
+                block("Num", listItem="number"),
+            ],
+            "Heading\n\nQuote\n\nItem\n\nNum",
+        ),
+        (
+            [
+                block("A"),
+                {"_type": "adSlot", "slot": "x"},
+                {"_type": "relatedContent", "title": "Related: X"},
+                block("B"),
+            ],
+            "A\n\nB",
+        ),
         ([{"_type": "table", "rows": [{"cells": ["Arm", "PFS"]}, {"cells": ["A", "40.7"]}]}], "Arm PFS\n\nA 40.7"),
         ([block("  spaced\n  out  "), block(""), block("\u00a0")], "spaced out"),
         ([{"_type": "block", "children": [{"_type": "span"}, "junk", {"_type": "span", "text": 5}]}], ""),
     ],
 )
 def test_portable_text_to_text(blocks: list[Any], expected: str) -> None:
-    assert sd.portable_text_to_text(blocks) == expected
+    assert portable_text_to_text(blocks) == expected
 
 
 def test_find_portable_text_takes_largest_array_anywhere_whatever_the_keys() -> None:
     body = [block("A long paragraph of the real article body."), block("Another one.")]
-    data = {"props": {"pageProps": {"zz": {"teaser": [block("Short teaser.")]}, "doc": {"title": "T", "content": {"raw": body}}}}}
-    found = sd.find_portable_text(data)
+    data = {
+        "props": {
+            "pageProps": {"zz": {"teaser": [block("Short teaser.")]}, "doc": {"title": "T", "content": {"raw": body}}}
+        }
+    }
+    found = find_portable_text(data)
     assert found is not None
     blocks, owner = found
     assert blocks is body and owner == {"raw": body}
@@ -264,7 +345,7 @@ def test_nextjs_fields_from_sanity_document() -> None:
     doc = {"_type": "article", "_createdAt": "2025-06-01T00:00:00Z", "_updatedAt": "2025-06-02T00:00:00Z",
            "title": "Doc Title", "authors": [{"name": "Jane Doe, MD"}, {"name": "John Smith"}],
            "body": [block("Paragraph one."), block("Paragraph two.")]}
-    nd = sd.extract_nextjs(next_page({"props": {"pageProps": {"article": doc}}}))
+    nd = extract_nextjs(next_page({"props": {"pageProps": {"article": doc}}}))
     assert nd.found
     assert nd.body == "Paragraph one.\n\nParagraph two."
     assert nd.headline == "Doc Title"
@@ -274,8 +355,13 @@ def test_nextjs_fields_from_sanity_document() -> None:
 
 
 def test_nextjs_published_at_beats_created_at_and_document_found_without_body() -> None:
-    doc = {"title": "T", "publishedAt": "2025-06-02T18:30:00Z", "_createdAt": "2025-06-01T00:00:00Z", "author": "Jane Doe"}
-    nd = sd.extract_nextjs(next_page({"props": {"pageProps": {"post": doc}}}))
+    doc = {
+        "title": "T",
+        "publishedAt": "2025-06-02T18:30:00Z",
+        "_createdAt": "2025-06-01T00:00:00Z",
+        "author": "Jane Doe",
+    }
+    nd = extract_nextjs(next_page({"props": {"pageProps": {"post": doc}}}))
     assert nd.body is None
     assert (nd.headline, nd.date_published, nd.authors) == ("T", "2025-06-02T18:30:00Z", ["Jane Doe"])
 
@@ -290,7 +376,7 @@ def test_nextjs_published_at_beats_created_at_and_document_found_without_body() 
     ],
 )
 def test_nextjs_missing_or_broken(html: str) -> None:
-    nd = sd.extract_nextjs(html)
+    nd = extract_nextjs(html)
     assert nd.body is None and nd.headline is None and nd.authors == []
 
 
@@ -303,7 +389,7 @@ def test_extract_meta_collects_all_kinds() -> None:
     <meta property="article:tag" content="x"><meta property="article:tag" content="y">
     <meta itemprop="datePublished" content="2025-01-01"><meta name="citation_author" content="Doe, Jane">
     <link rel="alternate" href="/amp"><link rel="Canonical" href="/canon"></head></html>"""
-    meta = sd.extract_meta(html)
+    meta = extract_meta(html)
     assert meta.title == "A & B | Site"
     assert meta.first("og:title") == "A & B"
     assert meta.first("description") == "desc"
@@ -323,9 +409,17 @@ def test_extract_meta_collects_all_kinds() -> None:
         ("Headline Here | The Daily Planet", {"site_names": ["The Daily Planet"]}, "Headline Here"),
         ("Headline Here - The Daily Planet", {"site_names": ["The Daily Planet"]}, "Headline Here"),
         ("CancerNetwork | Headline Here", {"host": "www.cancernetwork.com"}, "Headline Here"),
-        ("T-DXd - Pertuzumab Combo Extends PFS", {"host": "www.cancernetwork.com"}, "T-DXd - Pertuzumab Combo Extends PFS"),
+        (
+            "T-DXd - Pertuzumab Combo Extends PFS",
+            {"host": "www.cancernetwork.com"},
+            "T-DXd - Pertuzumab Combo Extends PFS",
+        ),
         ("Surgery - Is It Worth It? - CancerNetwork", {"host": "www.cancernetwork.com"}, "Surgery - Is It Worth It?"),
-        ("Long Headline With Dash - And More - Other Site", {"host": "127.0.0.1"}, "Long Headline With Dash - And More - Other Site"),
+        (
+            "Long Headline With Dash - And More - Other Site",
+            {"host": "127.0.0.1"},
+            "Long Headline With Dash - And More - Other Site",
+        ),
         ("Real Headline Here - Brand X", {"references": ["Real Headline Here"]}, "Real Headline Here"),
         ("Surgery - When Is It Worth It", {"references": ["Surgery"]}, "Surgery - When Is It Worth It"),
         ("Real Headline Here - Brand X", {"references": ["Other Headline Text"]}, "Real Headline Here - Brand X"),
@@ -337,7 +431,7 @@ def test_extract_meta_collects_all_kinds() -> None:
     ],
 )
 def test_strip_title_suffix(title: str | None, kwargs: dict[str, Any], expected: str | None) -> None:
-    assert sd.strip_title_suffix(title, **kwargs) == expected
+    assert strip_title_suffix(title, **kwargs) == expected
 
 
 @pytest.mark.parametrize(
@@ -352,7 +446,7 @@ def test_strip_title_suffix(title: str | None, kwargs: dict[str, Any], expected:
     ],
 )
 def test_registrable_domain(host: str, expected: str) -> None:
-    assert sd.registrable_domain(host) == expected
+    assert registrable_domain(host) == expected
 
 
 URL = "https://www.cancernetwork.com/view/slug?utm_source=x"
@@ -372,13 +466,13 @@ URL = "https://www.cancernetwork.com/view/slug?utm_source=x"
     ],
 )
 def test_resolve_canonical(candidates: list[str | None], expected: str) -> None:
-    assert sd.resolve_canonical(URL, candidates) == expected
+    assert resolve_canonical(URL, candidates) == expected
 
 
 def test_resolve_canonical_on_loopback_twin_keeps_same_host_only() -> None:
     url = "http://127.0.0.1:8123/view/slug"
-    assert sd.resolve_canonical(url, ["/view/slug"]) == "http://127.0.0.1:8123/view/slug"
-    assert sd.resolve_canonical(url, ["https://www.cancernetwork.com/view/slug"]) == url
+    assert resolve_canonical(url, ["/view/slug"]) == "http://127.0.0.1:8123/view/slug"
+    assert resolve_canonical(url, ["https://www.cancernetwork.com/view/slug"]) == url
 
 
 # -- bylines -----------------------------------------------------------------------------------
@@ -410,49 +504,71 @@ def test_resolve_canonical_on_loopback_twin_keeps_same_host_only() -> None:
     ],
 )
 def test_split_byline(text: str, expected: list[str]) -> None:
-    assert sd.split_byline(text) == expected
+    assert split_byline(text) == expected
 
 
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
-        ('<h1>T</h1><span itemprop="author" itemscope><span itemprop="name">Jane Doe, MD</span></span>'
-         '<span itemprop="author"><span itemprop="name">John Smith</span></span>', ["Jane Doe", "John Smith"]),
-        ('<h1>T</h1><p>Story by <a rel="author" href="/a/j">Jane Doe</a> and <a rel="author" href="/a/s">John Smith</a></p>',
-         ["Jane Doe", "John Smith"]),
-        ('<nav><a rel="author" href="/a/x">Columnist</a></nav><h1>T</h1><div class="post-byline">By Jane Doe, PhD</div>',
-         ["Jane Doe"]),
-        ('<div><h1>T</h1><p><span>By</span> <a href="/a/j">Jane Doe</a>, MD</p><p>June 2nd 2025</p></div>', ["Jane Doe"]),
-        ('<div><h1>T</h1><p>By Jane Doe and John Smith, PhD</p></div>', ["Jane Doe", "John Smith"]),
-        ('<div><h1>T</h1><p>By the numbers, this was a long paragraph about trial results that goes on and on '
-         'and on for well over one hundred and twenty characters in total.</p></div>', []),
+        (
+            '<h1>T</h1><span itemprop="author" itemscope><span itemprop="name">Jane Doe, MD</span></span>'
+            '<span itemprop="author"><span itemprop="name">John Smith</span></span>',
+            ["Jane Doe", "John Smith"],
+        ),
+        (
+            '<h1>T</h1><p>Story by <a rel="author" href="/a/j">Jane Doe</a>'
+            ' and <a rel="author" href="/a/s">John Smith</a></p>',
+            ["Jane Doe", "John Smith"],
+        ),
+        (
+            '<nav><a rel="author" href="/a/x">Columnist</a></nav>'
+            '<h1>T</h1><div class="post-byline">By Jane Doe, PhD</div>',
+            ["Jane Doe"],
+        ),
+        (
+            '<div><h1>T</h1><p><span>By</span> <a href="/a/j">Jane Doe</a>, MD</p><p>June 2nd 2025</p></div>',
+            ["Jane Doe"],
+        ),
+        ("<div><h1>T</h1><p>By Jane Doe and John Smith, PhD</p></div>", ["Jane Doe", "John Smith"]),
+        (
+            "<div><h1>T</h1><p>By the numbers, this was a long paragraph about trial results that goes on and on "
+            "and on for well over one hundred and twenty characters in total.</p></div>",
+            [],
+        ),
         ("<h1>T</h1><p>No byline here.</p>", []),
         ('<div><h1>T</h1><p>Comparisons are limited <a href="/x">by differences in</a> design.</p></div>', []),
-        ('<div><h1>T</h1><p>Results were driven <a href="/x">By Design Trial</a> data and other sources.</p></div>', []),
+        (
+            '<div><h1>T</h1><p>Results were driven <a href="/x">By Design Trial</a> data and other sources.</p></div>',
+            [],
+        ),
     ],
 )
 def test_find_byline_authors(body: str, expected: list[str]) -> None:
-    tree = sd.parse_html(f"<html><body>{body}</body></html>")
-    assert sd.find_byline_authors(tree, sd.find_h1(tree)) == expected
+    tree = parse_html(f"<html><body>{body}</body></html>")
+    assert find_byline_authors(tree, find_h1(tree)) == expected
 
 
 # -- visible fallbacks -------------------------------------------------------------------------
 
 
 def test_find_h1_ignores_logo_and_matches_hints() -> None:
-    tree = sd.parse_html(
+    tree = parse_html(
         '<html><body><h1 class="site-logo"><a href="/">CancerNetwork</a></h1><h1><img src="l.png"></h1>'
         "<aside><h1>Latest News</h1></aside><article><h1>The Real Headline</h1></article></body></html>"
     )
-    assert sd.element_text(sd.find_h1(tree, ["The Real Headline | CancerNetwork"])) == "The Real Headline"
-    assert sd.element_text(sd.find_h1(tree)) == "The Real Headline"
-    assert sd.find_h1(sd.parse_html("<p>no heading</p>")) is None
+    assert element_text(find_h1(tree, ["The Real Headline | CancerNetwork"])) == "The Real Headline"
+    assert element_text(find_h1(tree)) == "The Real Headline"
+    assert find_h1(parse_html("<p>no heading</p>")) is None
 
 
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
-        ('<aside><time datetime="2020-01-01">x</time></aside><div><h1>T</h1><time datetime="2025-06-02">June 2</time></div>', "2025-06-02"),
+        (
+            '<aside><time datetime="2020-01-01">x</time></aside>'
+            '<div><h1>T</h1><time datetime="2025-06-02">June 2</time></div>',
+            "2025-06-02",
+        ),
         ('<div><h1>T</h1></div><span itemprop="datePublished" content="2025-06-03">x</span>', "2025-06-03"),
         ('<article><h1>T</h1><p><time datetime="2025-06-04T10:00:00Z">x</time></p></article>', "2025-06-04T10:00:00Z"),
         ('<div><h1>T</h1></div><aside><time datetime="2025-01-01">x</time></aside>', None),
@@ -460,24 +576,37 @@ def test_find_h1_ignores_logo_and_matches_hints() -> None:
     ],
 )
 def test_find_time_published(body: str, expected: str | None) -> None:
-    tree = sd.parse_html(f"<html><body>{body}</body></html>")
-    assert sd.find_time_published(tree, sd.find_h1(tree)) == expected
+    tree = parse_html(f"<html><body>{body}</body></html>")
+    assert find_time_published(tree, find_h1(tree)) == expected
 
 
 def test_find_html_breadcrumbs_from_aria_nav_and_microdata() -> None:
-    nav = sd.parse_html('<nav aria-label="Breadcrumb"><ol><li><a href="/">Home</a></li><li><a href="/c">Cat</a></li></ol></nav>')
-    assert sd.find_html_breadcrumbs(nav) == [{"name": "Home", "url": "/"}, {"name": "Cat", "url": "/c"}]
-    micro = sd.parse_html(
+    nav = parse_html(
+        '<nav aria-label="Breadcrumb"><ol><li><a href="/">Home</a></li><li><a href="/c">Cat</a></li></ol></nav>'
+    )
+    assert find_html_breadcrumbs(nav) == [{"name": "Home", "url": "/"}, {"name": "Cat", "url": "/c"}]
+    micro = parse_html(
         '<ol itemscope itemtype="https://schema.org/BreadcrumbList">'
-        '<li itemprop="itemListElement" itemscope><a itemprop="item" href="/"><span itemprop="name">Home</span></a></li>'
+        '<li itemprop="itemListElement" itemscope><a itemprop="item" href="/">'
+        '<span itemprop="name">Home</span></a></li>'
         '<li itemprop="itemListElement" itemscope><span itemprop="name">Here</span></li></ol>'
     )
-    assert sd.find_html_breadcrumbs(micro) == [{"name": "Home", "url": "/"}, {"name": "Here", "url": None}]
+    assert find_html_breadcrumbs(micro) == [{"name": "Home", "url": "/"}, {"name": "Here", "url": None}]
 
 
-@pytest.mark.parametrize("html", ["", "   ", "<", "\x00\x01", '<?xml version="1.0" encoding="utf-8"?><html><body>x</body></html>', "<html><body>" * 300])
+@pytest.mark.parametrize(
+    "html",
+    [
+        "",
+        "   ",
+        "<",
+        "\x00\x01",
+        '<?xml version="1.0" encoding="utf-8"?><html><body>x</body></html>',
+        "<html><body>" * 300,
+    ],
+)
 def test_parse_html_never_raises(html: str) -> None:
-    tree = sd.parse_html(html)
+    tree = parse_html(html)
     assert tree.tag == "html"
 
 
@@ -485,9 +614,9 @@ def test_parse_html_never_raises(html: str) -> None:
 def test_image_whose_id_leads_back_to_itself_ends() -> None:
     """An ImageObject with no url whose ``@id`` is its own graph entry: no URL, no endless loop."""
     image = {"@id": "#img", "@type": "ImageObject", "caption": "Figure 1"}
-    assert sd.image_url({"@id": "#img"}, {"#img": image}) is None
+    assert image_url({"@id": "#img"}, {"#img": image}) is None
     with_url = {"@id": "#img", "@type": "ImageObject", "url": "https://x.org/a.jpg"}
-    assert sd.image_url([{"@id": "#img"}, with_url], {"#img": with_url}) == "https://x.org/a.jpg"
+    assert image_url([{"@id": "#img"}, with_url], {"#img": with_url}) == "https://x.org/a.jpg"
     graph = json.dumps({"@context": "https://schema.org", "@graph": [
         {"@type": "NewsArticle", "headline": "H", "image": {"@id": "#img"}}, image]})
-    assert sd.extract_jsonld(f'<script type="application/ld+json">{graph}</script>').image is None
+    assert extract_jsonld(f'<script type="application/ld+json">{graph}</script>').image is None

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-
 from newscrawl.extract.urls import article_id, canonicalize_url, is_tracking_param, same_site, url_key
 
 MAIN = "https://www.cancernetwork.com/view/frontline-t-dxd-combo-elicits-pfs"
@@ -126,7 +125,7 @@ def test_bad_urls_raise_value_error(bad: str) -> None:
 
 def test_non_string_raises_type_error() -> None:
     with pytest.raises(TypeError):
-        canonicalize_url(None)  # type: ignore[arg-type]
+        canonicalize_url(None)  # type: ignore[arg-type]  # a wrong type on purpose
 
 
 @pytest.mark.parametrize(
