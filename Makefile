@@ -22,6 +22,8 @@ demo: venv
 	$(BIN)/newscrawl crawl cancernetwork -a replica=$(ARTICLES)
 
 test: venv
+	$(BIN)/ruff check newscrawl tests benchmarks
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 bench: venv
