@@ -12,15 +12,17 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from newscrawl.extract.dates.parse import parse_date
 from newscrawl.runinfo import utc_iso
 from newscrawl.state.lock import StateError
 
@@ -104,21 +106,33 @@ class StateCorruptError(StateError):
     """The state file is not a readable newscrawl state; it is never reset silently."""
 
 
+#: W3C Datetime's reduced precisions, allowed in sitemap ``<lastmod>``: a year, a year and month.
+_PARTIAL_DATE_RE = re.compile(r"(\d{4})(?:-(\d{2}))?")
+
+
 def parse_timestamp(raw: str | None) -> float | None:
-    """Epoch seconds of a sitemap/RSS/HTTP/ISO date string; naive means UTC; None if unparseable."""
+    """Epoch seconds of a sitemap/RSS/HTTP/ISO date string; None if unparseable.
+
+    Read with the project's date parser (:func:`newscrawl.extract.dates.parse_date`): a time
+    without a zone is UTC, a date alone is its midnight UTC. A partial date (``2025``,
+    ``2025-06``) stays partial: it stands for the first moment of its period, so it is newer
+    than any change before that period and never than one inside it; nothing is filled in
+    from today's date.
+    """
     if not raw or not isinstance(raw, str):
         return None
-    from dateutil import parser as date_parser  # local: keep module import cheap
-
-    try:
-        value = date_parser.parse(raw.strip())
-    except (ValueError, OverflowError, TypeError):
+    parsed = parse_date(raw, default_tz="UTC")
+    if parsed is not None:
+        moment = parsed.moment
+        if not isinstance(moment, datetime):
+            moment = datetime(moment.year, moment.month, moment.day, tzinfo=UTC)
+        return moment.timestamp()
+    partial = _PARTIAL_DATE_RE.fullmatch(raw.strip())
+    if partial is None:
         return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
     try:
-        return value.timestamp()
-    except (OverflowError, OSError, ValueError):  # pragma: no cover - absurd years
+        return datetime(int(partial[1]), int(partial[2] or 1), 1, tzinfo=UTC).timestamp()
+    except ValueError:  # month 13
         return None
 
 

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -225,3 +226,25 @@ def test_sqlite_file_is_valid_after_session(tmp_path: Path) -> None:
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert db.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 1
     db.close()
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2025-06-02T10:00:00Z", "2025-06-02T10:00:00+00:00"),
+        ("2025-06-02T12:00:00+02:00", "2025-06-02T10:00:00+00:00"),
+        ("2025-06-02T10:00:00", "2025-06-02T10:00:00+00:00"),  # no zone: UTC
+        ("2025-06-02", "2025-06-02T00:00:00+00:00"),
+        ("Mon, 02 Jun 2025 10:00:00 GMT", "2025-06-02T10:00:00+00:00"),  # HTTP / RSS
+        # partial W3C dates stay partial: the start of their period, never today's day or month
+        ("2025-06", "2025-06-01T00:00:00+00:00"),
+        ("2025", "2025-01-01T00:00:00+00:00"),
+    ],
+)
+def test_parse_timestamp_reads_dates_with_the_project_parser(raw: str, expected: str) -> None:
+    assert parse_timestamp(raw) == datetime.fromisoformat(expected).timestamp()
+
+
+@pytest.mark.parametrize("raw", ["", "soon", "2025-13", "2025-06-31", None])
+def test_parse_timestamp_rejects_what_is_not_a_date(raw: str | None) -> None:
+    assert parse_timestamp(raw) is None
