@@ -27,7 +27,8 @@ def process_page(
     downloaded: datetime | None = None,
     url_from_canonical: bool = False,
 ) -> dict[str, Any]:
-    """The fields a crawl would export for this page (plus ``pageType``).
+    """The fields a crawl would export for this page (plus the internal ``pageType`` and
+    ``provenance``).
 
     ``url_from_canonical``: the page came from a file, so its own canonical link (when it has
     an absolute one) stands in for the URL it was fetched from.

@@ -4,13 +4,19 @@ web-poet style: one method per output field, ``to_item()`` assembles them. No Sc
 I/O: it runs the same on a live response and on a saved file. The page is decoded and parsed
 once; JSON-LD, ``__NEXT_DATA__`` and meta tags are read once and shared by all fields.
 
-Precedence, field by field: JSON-LD > Next.js data > meta tags > visible page. Values are raw
-(dates are not normalised, the body may still hold boilerplate); later pipeline stages clean
-them. No method raises: a failing field logs a warning and yields its empty value.
+Structured data may describe other articles too (rails of full documents in the Next.js data,
+related articles in JSON-LD): only the page's own document is read (:mod:`.structured.own`).
+Precedence, field by field: JSON-LD > Next.js data > meta tags > visible page; the headline and
+the publication date are cross-checked between their sources (:mod:`newscrawl.extract.crosscheck`)
+and the sources that agree with each other win. :meth:`ArticlePage.provenance` says which
+source gave each field and which sources agree or disagree. Values are raw (dates are not
+normalised, the body may still hold boilerplate); later pipeline stages clean them. No method
+raises: a failing field logs a warning and yields its empty value.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import re
@@ -22,6 +28,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml.html import HtmlElement
 
 from newscrawl.extract.body import Body, extract_body
+from newscrawl.extract.crosscheck import FieldCheck, cross_check, same_day_or_instant
 from newscrawl.extract.dates.find import find_dates
 from newscrawl.extract.parsing import element_text, parse_html
 from newscrawl.extract.structured.jsonld import (
@@ -35,6 +42,7 @@ from newscrawl.extract.structured.jsonld import (
 from newscrawl.extract.structured.meta import Meta, extract_meta, is_site_name, resolve_canonical, strip_title_suffix
 from newscrawl.extract.structured.names import is_degree, split_byline
 from newscrawl.extract.structured.nextjs import NextData, extract_nextjs
+from newscrawl.extract.structured.own import PageEvidence, same_title
 from newscrawl.extract.structured.visible import (
     find_byline_authors,
     find_h1,
@@ -133,7 +141,7 @@ class ArticlePage:
     @cached_property
     def jsonld(self) -> JsonLd:
         try:
-            return extract_jsonld(self.tree)
+            return extract_jsonld(self.tree, self.evidence)
         except Exception:  # one failing source must not lose the other fields
             logger.warning("JSON-LD extraction failed on %s", self.url, exc_info=True)
             return JsonLd()
@@ -141,7 +149,7 @@ class ArticlePage:
     @cached_property
     def nextjs(self) -> NextData:
         try:
-            return extract_nextjs(self.tree)
+            return extract_nextjs(self.tree, self.evidence)
         except Exception:  # one failing source must not lose the other fields
             logger.warning("__NEXT_DATA__ extraction failed on %s", self.url, exc_info=True)
             return NextData()
@@ -167,12 +175,38 @@ class ArticlePage:
 
     @cached_property
     def h1(self) -> HtmlElement | None:
+        """The main ``<h1>``, found with the titles of the meta tags (not with the structured
+        data's headline: the h1 is one of the witnesses that tell the page's own document)."""
         try:
-            hints = [self.meta.first("og:title", "twitter:title"), self.meta.title, self.jsonld.headline]
-            return find_h1(self.tree, hints)
+            return find_h1(self.tree, [self.meta.first("og:title", "twitter:title"), self.meta.title])
         except Exception:  # one failing source must not lose the other fields
             logger.warning("h1 lookup failed on %s", self.url, exc_info=True)
             return None
+
+    @cached_property
+    def _h1_text(self) -> str | None:
+        return element_text(self.h1) if self.h1 is not None else None
+
+    @cached_property
+    def shown_titles(self) -> dict[str, str]:
+        """The titles the page shows, by source: ``og_title`` (or twitter:title),
+        ``citation_title`` (or dc.title), ``title`` (``<title>`` less the site name), ``h1``."""
+        raw = {
+            "og_title": self.meta.first("og:title", "twitter:title"),
+            "citation_title": self.meta.first("citation_title", "dc.title"),
+            "title": self.meta.title,
+            "h1": self._h1_text,
+        }
+        return {src: t for src, t in ((src, self._strip_title(v)) for src, v in raw.items()) if t}
+
+    def _strip_title(self, title: str | None) -> str | None:
+        return strip_title_suffix(title, site_names=self.site_names, references=[self._h1_text], host=self.host)
+
+    @cached_property
+    def evidence(self) -> PageEvidence:
+        """The page's URLs (fetched, canonical) and shown titles: what tells its own document
+        from the other articles its structured data describes."""
+        return PageEvidence.build([self.url, self.canonical_url()], self.shown_titles.values())
 
     @cached_property
     def _visible_dates(self) -> tuple[str | None, str | None]:
@@ -214,30 +248,27 @@ class ArticlePage:
         """``rel=canonical``, else ``og:url``, when on the same registrable domain; else the URL."""
         return resolve_canonical(self.url, [self.meta.canonical, self.meta.first("og:url")])
 
+    @cached_property
+    def _headline_check(self) -> FieldCheck:
+        """The headline cross-checked between JSON-LD, the Next.js document and the shown titles."""
+        shown = self.shown_titles
+        candidates = [
+            ("jsonld", self._strip_title(self._ld("headline"))),
+            ("nextjs", self._strip_title(self.nextjs.headline)),
+            *shown.items(),
+        ]
+        check = cross_check(candidates, same_title)
+        best = check.value
+        if best and best.endswith(("...", "…")):  # JSON-LD headlines are often cut at 110 characters
+            stem = best.rstrip(".… ")
+            whole = [v for v in (check.values[s] for s in check.agree[1:]) if v.startswith(stem) and len(v) > len(stem)]
+            if whole:
+                check = dataclasses.replace(check, value=whole[0])
+        return check
+
     @_field(lambda: None)
     def headline(self) -> str | None:
-        h1_text = element_text(self.h1) if self.h1 is not None else None
-        candidates = [
-            self._ld("headline"),
-            self.nextjs.headline,
-            self.meta.first("og:title", "twitter:title"),
-            self.meta.first("citation_title", "dc.title"),
-            self.meta.title,
-            h1_text,
-        ]
-        stripped = (
-            strip_title_suffix(c, site_names=self.site_names, references=[h1_text], host=self.host)
-            for c in candidates
-            if c
-        )
-        cleaned = [c for c in stripped if c]
-        if not cleaned:
-            return None
-        best = cleaned[0]
-        if best.endswith(("...", "…")):  # JSON-LD headlines are often cut at 110 characters
-            stem = best.rstrip(".… ")
-            best = next((c for c in cleaned[1:] if c.startswith(stem) and len(c) > len(stem)), best)
-        return best
+        return self._headline_check.value
 
     @_field(lambda: None)
     def description(self) -> str | None:
@@ -247,10 +278,19 @@ class ArticlePage:
             or self.meta.first("og:description", "description", "twitter:description", "dc.description")
         )
 
+    @cached_property
+    def _authors_found(self) -> tuple[str | None, list[str]]:
+        """(source, names): JSON-LD, the Next.js document, meta tags, else the visible byline."""
+        for source, read in (("jsonld", lambda: self._ld("authors")), ("nextjs", lambda: self.nextjs.authors),
+                             ("meta", self._meta_authors), ("byline", self._byline_authors)):
+            names = read()
+            if names:
+                return source, names
+        return None, []
+
     @_field(list)
     def authors(self) -> list[dict[str, str]]:
-        names = self._ld("authors") or self.nextjs.authors or self._meta_authors() or self._byline_authors()
-        return [{"name": n} for n in names]
+        return [{"name": n} for n in self._authors_found[1]]
 
     def _meta_authors(self) -> list[str]:
         names: list[str] = []
@@ -265,22 +305,49 @@ class ArticlePage:
         return [n for n in find_byline_authors(self.tree, self.h1) if not self._is_site_name(n)]
 
     @cached_property
-    def _structured_published(self) -> str | None:
-        found = _first_date(self._ld("date_published"), self.nextjs.date_published, *self.meta.all(*_PUBLISHED_META))
-        return found or _first_date(find_time_published(self.tree, self.h1))
+    def _published_check(self) -> FieldCheck:
+        """The publication date cross-checked between JSON-LD, the Next.js document, the meta
+        tags and a ``<time>`` by the headline (looked for only when the others do not already
+        agree: it could not change the result); when those all disagree, the date the visible
+        page shows breaks the tie. Only when none of them has a date, the visible page's date."""
+        candidates = [
+            ("jsonld", _first_date(self._ld("date_published"))),
+            ("nextjs", _first_date(self.nextjs.date_published)),
+            ("meta", _first_date(*self.meta.all(*_PUBLISHED_META))),
+        ]
+        check = cross_check(candidates, same_day_or_instant)
+        if len(check.agree) < 2:
+            candidates.append(("time", _first_date(find_time_published(self.tree, self.h1))))
+            check = cross_check(candidates, same_day_or_instant)
+        if len(check.values) > 1 and len(check.agree) == 1:
+            check = cross_check([*candidates, ("visible", self._visible_dates[0])], same_day_or_instant)
+        elif not check.values and self._visible_dates[0]:
+            check = cross_check([("visible", self._visible_dates[0])], same_day_or_instant)
+        return check
 
     @_field(lambda: None)
     def date_published_raw(self) -> str | None:
-        """Structured dates first (JSON-LD, Next.js, meta, ``<time>`` by the headline); only
-        when none exists, the dates module's look at the visible page."""
-        return self._structured_published or self._visible_dates[0]
+        """Structured dates first, cross-checked (see ``_published_check``); only when none
+        exists, the dates module's look at the visible page."""
+        return self._published_check.value
+
+    @cached_property
+    def _modified(self) -> tuple[str | None, str | None]:
+        """(source, raw value) of the modification date: the own document's, else the meta
+        tags'; the visible page's only when the page has no structured date at all."""
+        for source, value in (("jsonld", self._ld("date_modified")), ("nextjs", self.nextjs.date_modified),
+                              ("meta", _first_date(*self.meta.all(*_MODIFIED_META)))):
+            found = _first_date(value)
+            if found:
+                return source, found
+        if self._published_check.source not in (None, "visible"):
+            return None, None
+        visible = self._visible_dates[1]
+        return ("visible", visible) if visible else (None, None)
 
     @_field(lambda: None)
     def date_modified_raw(self) -> str | None:
-        structured = _first_date(self._ld("date_modified"), self.nextjs.date_modified, *self.meta.all(*_MODIFIED_META))
-        if structured or self._structured_published:
-            return structured
-        return self._visible_dates[1]
+        return self._modified[1]
 
     def structured_bodies(self) -> list[Body]:
         """Body candidates from structured data, best-trusted first."""
@@ -320,12 +387,15 @@ class ArticlePage:
         """JSON-LD BreadcrumbList, else microdata / ``aria-label=breadcrumb`` markup; URLs absolute."""
         return [dict(c) for c in self._breadcrumbs]
 
-    @_field(lambda: None)
-    def section(self) -> str | None:
-        """articleSection, else ``article:section``, else the last breadcrumb before the article."""
-        found = self.jsonld.section or self.meta.first("article:section")
-        if found:
-            return found
+    @cached_property
+    def _section_found(self) -> tuple[str | None, str | None]:
+        """(source, section): articleSection, else ``article:section``, else the last
+        breadcrumb before the article."""
+        if self.jsonld.section:
+            return "jsonld", self.jsonld.section
+        meta = self.meta.first("article:section")
+        if meta:
+            return "meta", meta
         crumbs = self.breadcrumbs()
         if crumbs:
             last = crumbs[-1]
@@ -335,8 +405,13 @@ class ArticlePage:
             if (last["url"] or "").rstrip("/") in here or last_name.casefold() == headline or len(last_name) > 80:
                 crumbs = crumbs[:-1]
         if crumbs and not (len(crumbs) == 1 and (crumbs[0]["name"] or "").casefold() in {"home", "homepage", "start"}):
-            return crumbs[-1]["name"]
-        return None
+            return "breadcrumbs", crumbs[-1]["name"]
+        return None, None
+
+    @_field(lambda: None)
+    def section(self) -> str | None:
+        """articleSection, else ``article:section``, else the last breadcrumb before the article."""
+        return self._section_found[1]
 
     @_field(list)
     def keywords(self) -> list[str]:
@@ -394,8 +469,39 @@ class ArticlePage:
             return "article"
         return "other"
 
+    def provenance(self) -> dict[str, Any]:
+        """Where each field came from, for ``newscrawl doctor``, the drift alarms and the crawl's
+        check counts (docs/own-article.md describes it in full)::
+
+            {"documents": {"jsonld": "url", "nextjs": "absent"},   # how the own document was found
+             "headline": {"source": "jsonld", "agree": ["jsonld", "og_title", "title", "h1"],
+                          "disagree": [], "values": {"jsonld": "...", ...}},
+             "datePublished": {...same shape...},
+             "dateModified": {"source": "jsonld"}, "authors": {"source": "nextjs"},
+             "section": {"source": "breadcrumbs"}, "articleBody": {"source": "nextjs-portable-text"}}
+
+        JSON-serialisable; never raises (a failing part is left out with a warning).
+        """
+        out: dict[str, Any] = {}
+        parts: dict[str, Callable[[], Any]] = {
+            "documents": lambda: {"jsonld": self.jsonld.own, "nextjs": self.nextjs.own},
+            "headline": lambda: self._headline_check.as_dict(),
+            "datePublished": lambda: self._published_check.as_dict(),
+            "dateModified": lambda: {"source": self._modified[0]},
+            "authors": lambda: {"source": self._authors_found[0]},
+            "section": lambda: {"source": self._section_found[0]},
+            "articleBody": lambda: {"source": self.body_method()},
+        }
+        for name, part in parts.items():
+            try:
+                out[name] = part()
+            except Exception:  # a failing part must not lose the others
+                logger.warning("provenance of %s failed on %s", name, self.url, exc_info=True)
+        return out
+
     def to_item(self) -> dict[str, Any]:
-        """The raw item; keys as in the README's "Output" field table (``pageType`` is internal)."""
+        """The raw item; keys as in the README's "Output" field table, plus the internal
+        ``pageType`` and ``provenance`` (:meth:`provenance`), never exported."""
         return {
             "url": self.url,
             "canonicalUrl": self.canonical_url() or self.url,
@@ -412,6 +518,7 @@ class ArticlePage:
             "inLanguage": self.in_language(),
             "mainImage": self.main_image(),
             "pageType": self.page_type(),
+            "provenance": self.provenance(),
         }
 
 

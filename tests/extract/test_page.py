@@ -13,6 +13,7 @@ URL = "https://www.cancernetwork.com/view/some-story"
 KEYS = {
     "url", "canonicalUrl", "headline", "description", "authors", "datePublishedRaw", "dateModifiedRaw",
     "articleBody", "bodyMethod", "section", "breadcrumbs", "keywords", "inLanguage", "mainImage", "pageType",
+    "provenance",
 }
 
 
@@ -32,6 +33,7 @@ LAYERS: dict[str, dict[str, Any]] = {
     "jsonld": {
         "ld": {
             "@type": "NewsArticle",
+            "url": URL,
             "headline": "LD headline",
             "description": "LD desc",
             "datePublished": "LD-pub",
@@ -44,6 +46,7 @@ LAYERS: dict[str, dict[str, Any]] = {
             "props": {
                 "pageProps": {
                     "article": {
+                        "slug": {"current": "some-story"},
                         "title": "Next headline",
                         "description": "Next desc",
                         "publishedAt": "NX-pub",
@@ -74,6 +77,7 @@ EXPECTED = {
 
 @pytest.mark.parametrize("top", list(LAYERS))
 def test_precedence_jsonld_then_nextjs_then_meta_then_visible(top: str) -> None:
+    # every source gives another value: no two agree, so the most trusted one wins
     names = list(LAYERS)
     kwargs: dict[str, Any] = {}
     for name in names[names.index(top):]:

@@ -67,6 +67,7 @@ def test_item_keys_and_url(case: str) -> None:
     assert set(item) == {
         "url", "canonicalUrl", "headline", "description", "authors", "datePublishedRaw", "dateModifiedRaw",
         "articleBody", "bodyMethod", "section", "breadcrumbs", "keywords", "inLanguage", "mainImage", "pageType",
+        "provenance",
     }
     assert item["url"] == _expected(case)["url"]
 

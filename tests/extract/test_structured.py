@@ -10,7 +10,7 @@ from newscrawl.extract.parsing import element_text, parse_html, parse_json_lenie
 from newscrawl.extract.structured.jsonld import extract_jsonld, image_url
 from newscrawl.extract.structured.meta import extract_meta, resolve_canonical, strip_title_suffix
 from newscrawl.extract.structured.names import split_byline
-from newscrawl.extract.structured.nextjs import extract_nextjs, find_portable_text, portable_text_to_text
+from newscrawl.extract.structured.nextjs import extract_nextjs, portable_text_to_text
 from newscrawl.extract.structured.visible import (
     find_byline_authors,
     find_h1,
@@ -123,10 +123,12 @@ def test_jsonld_prefers_top_level_article_over_related_items_in_lists() -> None:
     assert ld.headline == "Main"
 
 
-def test_jsonld_prefers_article_with_body_when_several_top_level() -> None:
+def test_jsonld_several_top_level_articles_without_evidence_give_none() -> None:
+    # no URL and no title to tell the page's own from a related one: none beats a wrong one
     a = {"@type": "NewsArticle", "headline": "Teaser"}
     b = {"@type": "NewsArticle", "headline": "Full", "articleBody": "Body text."}
-    assert extract_jsonld(ld_page([a, b])).headline == "Full"
+    ld = extract_jsonld(ld_page([a, b]))
+    assert ld.headline is None and ld.own == "ambiguous" and ld.has_article
 
 
 def test_jsonld_no_article() -> None:
@@ -328,17 +330,16 @@ def test_portable_text_to_text(blocks: list[Any], expected: str) -> None:
     assert portable_text_to_text(blocks) == expected
 
 
-def test_find_portable_text_takes_largest_array_anywhere_whatever_the_keys() -> None:
+def test_nextjs_takes_largest_portable_text_anywhere_whatever_the_keys() -> None:
     body = [block("A long paragraph of the real article body."), block("Another one.")]
     data = {
         "props": {
             "pageProps": {"zz": {"teaser": [block("Short teaser.")]}, "doc": {"title": "T", "content": {"raw": body}}}
         }
     }
-    found = find_portable_text(data)
-    assert found is not None
-    blocks, owner = found
-    assert blocks is body and owner == {"raw": body}
+    nd = extract_nextjs(next_page(data))
+    assert nd.body == "A long paragraph of the real article body.\n\nAnother one."
+    assert nd.headline == "T"
 
 
 def test_nextjs_fields_from_sanity_document() -> None:

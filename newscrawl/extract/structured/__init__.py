@@ -5,7 +5,9 @@
 - :mod:`.meta`: OpenGraph / ``article:*`` / Dublin Core / citation meta, ``<title>`` and its
   site-name suffix, ``rel=canonical``;
 - :mod:`.visible`: generic visible-page signals (``<h1>``, bylines, ``<time>``, HTML breadcrumbs);
-- :mod:`.names`: person names from bylines and author fields, shared by the readers.
+- :mod:`.names`: person names from bylines and author fields, shared by the readers;
+- :mod:`.own`: which of several documents (JSON-LD objects, Next.js documents) is the page's
+  own article, from the page's URLs and shown titles.
 
 Pure functions over an lxml HTML tree (or an HTML string, parsed on the way in); no Scrapy, no
 I/O. Nothing here knows the target site's CSS classes: it reads machine-readable data and

@@ -1,5 +1,8 @@
-"""JSON-LD: the main article object (or the media object of a video/podcast/gallery page),
-page types and breadcrumbs, with ``@graph`` members and ``@id`` references followed."""
+"""JSON-LD: the page's own article object (or the media object of a video/podcast/gallery
+page), page types and breadcrumbs, with ``@graph`` members and ``@id`` references followed.
+
+A page may describe other articles too (related ``NewsArticle`` nodes, an ``ItemList`` of
+teasers): which object is the page's own is decided by :func:`.own.choose_own`."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from lxml.html import HtmlElement
 
 from newscrawl.extract.parsing import as_tree, iter_dicts, parse_json_lenient
 from newscrawl.extract.structured.names import clean_name, split_byline
+from newscrawl.extract.structured.own import Candidate, Found, PageEvidence, choose_own
 from newscrawl.extract.text import clean_text, dedupe, html_fragment_to_paragraphs, strip_tags
 
 _LDJSON_X = XPath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]')
@@ -57,10 +61,14 @@ class JsonLd:
     article_body: str | None = None
     breadcrumbs: list[dict[str, str | None]] = field(default_factory=list)
     media: JsonLd | None = None  # the main video/podcast/gallery object's fields, if any
+    own: Found = "absent"  # how the page's own article object was found (see .own.choose_own)
+    prominent_articles: int = 0  # article objects at the top level or as a main entity
 
     @property
     def has_article(self) -> bool:
-        return self.main_type is not None
+        """The page is an article by its JSON-LD: it has an article object of its own, or
+        several prominent ones none of which could be told to be its own."""
+        return self.main_type is not None or self.prominent_articles > 1
 
 
 def jsonld_blocks(doc: HtmlElement | str) -> list[Any]:
@@ -97,12 +105,13 @@ _CONTENT_SKIP = frozenset(
 )
 
 
-def extract_jsonld(doc: HtmlElement | str) -> JsonLd:
-    """Find the main article object (and breadcrumbs, page types) in the page's JSON-LD."""
-    return jsonld_from_blocks(jsonld_blocks(doc))
+def extract_jsonld(doc: HtmlElement | str, evidence: PageEvidence | None = None) -> JsonLd:
+    """Find the page's own article object (and breadcrumbs, page types) in its JSON-LD;
+    ``evidence`` (the page's URLs and shown titles) tells the own article from others."""
+    return jsonld_from_blocks(jsonld_blocks(doc), evidence)
 
 
-def jsonld_from_blocks(blocks: list[Any]) -> JsonLd:
+def jsonld_from_blocks(blocks: list[Any], evidence: PageEvidence | None = None) -> JsonLd:
     """:func:`extract_jsonld` over already parsed JSON-LD values."""
     out = JsonLd()
     top = _top_nodes(blocks)
@@ -133,7 +142,9 @@ def jsonld_from_blocks(blocks: list[Any]) -> JsonLd:
                 seen_types.append(t)
     out.types = seen_types
 
-    article = _pick_article(all_dicts, main_entity_ids, {id(n) for n in top})
+    article, out.own, out.prominent_articles = _pick_article(
+        all_dicts, main_entity_ids, {id(n) for n in top}, evidence or PageEvidence()
+    )
     if article is not None:
         out.main_type = sorted(_types(article) & ARTICLE_TYPES)[0]
         _fill_from_object(out, article, index)
@@ -156,23 +167,40 @@ def jsonld_from_blocks(blocks: list[Any]) -> JsonLd:
     return out
 
 
-def _pick_article(all_dicts: list[dict[str, Any]], main_ids: set[int], top_ids: set[int]) -> dict[str, Any] | None:
-    """The most plausible main article: a main entity or top-level node beats one nested in a
-    list of related items; then one with a headline and the longest body; then page order."""
-    best, best_key = None, None
+def _pick_article(
+    all_dicts: list[dict[str, Any]], main_ids: set[int], top_ids: set[int], evidence: PageEvidence
+) -> tuple[dict[str, Any] | None, Found, int]:
+    """The page's own article object, how it was found, and how many article objects are
+    prominent (top-level or a main entity; those nested in lists of related items are not)."""
+    candidates: list[Candidate] = []
     for order, obj in enumerate(all_dicts):
         if not _types(obj) & ARTICLE_TYPES:
             continue
-        body = obj.get("articleBody")
-        key = (
-            id(obj) in main_ids or id(obj) in top_ids,
-            bool(obj.get("headline") or obj.get("name")),
-            len(body) if isinstance(body, str) else 0,
-            -order,
-        )
-        if best_key is None or key > best_key:
-            best, best_key = obj, key
-    return best
+        title = _first_str(obj.get("headline")) or _first_str(obj.get("name"))
+        richness = sum(bool(obj.get(k)) for k in ("datePublished", "articleBody", "author"))
+        candidates.append(Candidate(
+            obj, order, prominent=id(obj) in main_ids or id(obj) in top_ids,
+            url=evidence.url_relation(_own_urls(obj)), title=evidence.title_relation(title), richness=richness,
+        ))
+    # a main entity outranks other top-level nodes when nothing else tells them apart
+    main = [c for c in candidates if id(c.obj) in main_ids]
+    if len(main) == 1 and main[0].url != "mismatch" and main[0].title != "disagree":
+        for c in candidates:
+            c.prominent = c is main[0]
+    chosen, found = choose_own(candidates)
+    prominent = sum(id(c.obj) in main_ids or id(c.obj) in top_ids for c in candidates)
+    return (chosen.obj if chosen else None), found, prominent
+
+
+def _own_urls(obj: dict[str, Any]) -> list[Any]:
+    """The URLs an object gives for itself: ``url``, ``@id`` and ``mainEntityOfPage``."""
+    values: list[Any] = [obj.get("url"), obj.get("@id")]
+    page = obj.get("mainEntityOfPage")
+    if isinstance(page, dict):
+        values += [page.get("@id"), page.get("url")]
+    else:
+        values.append(page)
+    return [v.split("#", 1)[0] if isinstance(v, str) else v for v in values]
 
 
 def _resolve(value: Any, index: dict[str, dict[str, Any]]) -> Any:
@@ -242,14 +270,16 @@ def _fill_from_object(out: JsonLd, obj: dict[str, Any], index: dict[str, dict[st
 
 
 def author_names(value: Any, index: dict[str, dict[str, Any]] | None = None) -> list[str]:
-    """Author names from JSON-LD ``author``: Person/Organization objects, ``@id`` references,
-    strings (split like a byline), or lists of any of those. De-duplicated, order kept."""
+    """Author names from JSON-LD ``author`` (or a CMS document's author field): Person/Organization
+    objects, ``@id`` references, linked entries with their ``fields``, strings (split like a
+    byline), or lists of any of those. De-duplicated, order kept."""
     names: list[str] = []
     for cur in _walk(value, index):
         if isinstance(cur, str):
             names.extend(split_byline(cur))
         elif isinstance(cur, dict):
-            name = cur.get("name")
+            fields = cur.get("fields")  # a linked CMS entry (Contentful: {"sys": ..., "fields": {...}})
+            name = cur.get("name") or (fields.get("name") if isinstance(fields, dict) else None)
             if isinstance(name, list):
                 name = next((n for n in name if isinstance(n, str)), None)
             if not isinstance(name, str) or not name.strip():

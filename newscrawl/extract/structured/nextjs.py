@@ -1,5 +1,10 @@
-"""Next.js ``__NEXT_DATA__``: the Sanity Portable Text body and fallback metadata of the
-CMS document that holds it (found by shape, not by key names)."""
+"""Next.js ``__NEXT_DATA__``: the page's own CMS document (its metadata and its Sanity
+Portable Text body), found by shape, not by key names.
+
+The data often holds other full documents too ("Latest News", "More News", related content,
+with titles, slugs, dates and bodies): every titled object with a date or a body is a
+candidate, and :func:`.own.choose_own` picks the page's own (by slug/URL/id, then by title).
+A body inside another document is never taken."""
 
 from __future__ import annotations
 
@@ -10,8 +15,9 @@ from typing import Any
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
-from newscrawl.extract.parsing import as_tree, iter_dicts, parse_json_lenient
+from newscrawl.extract.parsing import as_tree, parse_json_lenient
 from newscrawl.extract.structured.jsonld import author_names
+from newscrawl.extract.structured.own import Candidate, Found, PageEvidence, Relation, choose_own
 from newscrawl.extract.text import clean_text
 
 _NEXT_DATA_X = XPath('//script[@id="__NEXT_DATA__"]')
@@ -28,6 +34,7 @@ class NextData:
     date_published: str | None = None
     date_modified: str | None = None
     authors: list[str] = field(default_factory=list)
+    own: Found = "absent"  # how the page's own document was found (see .own.choose_own)
 
 
 def next_data_json(doc: HtmlElement | str) -> Any:
@@ -72,26 +79,44 @@ def _table_rows(obj: dict[str, Any]) -> list[str]:
     return []
 
 
-def find_portable_text(data: Any) -> tuple[list[Any], dict[str, Any] | None] | None:
-    """The largest Portable Text array (by text length) anywhere in ``data``, with the dict that
-    holds it (usually the article document). Key names are not relied upon.
+@dataclass
+class _Doc:
+    """A titled object of the data: a CMS document when it has a date or owns a body."""
+
+    obj: dict[str, Any]
+    order: int
+    prominent: bool  # not inside a list of several items
+    owns_body: bool = False
+
+
+def _scan(data: Any) -> tuple[list[_Doc], list[tuple[int, list[Any], _Doc | None]]]:
+    """Titled objects in document order, and every Portable Text array with its text length and
+    the nearest titled object above it (the document it belongs to).
 
     Hot on big Next.js pages (hundreds of KB of JSON), hence exact ``type()`` checks: JSON
     decoding only ever produces plain dicts and lists.
     """
-    best: tuple[int, list[Any], dict[str, Any] | None] | None = None
-    stack: list[tuple[Any, dict[str, Any] | None]] = [(data, None)]
+    docs: list[_Doc] = []
+    bodies: list[tuple[int, list[Any], _Doc | None]] = []
+    stack: list[tuple[Any, _Doc | None, bool]] = [(data, None, True)]
     pop, push = stack.pop, stack.append
     while stack:
-        cur, parent = pop()
+        cur, doc, prominent = pop()
         if type(cur) is dict:
-            for v in cur.values():
+            title = cur.get("title")
+            if type(title) is not str:
+                title = cur.get("headline")
+            if type(title) is str and title.strip():
+                doc = _Doc(cur, len(docs), prominent)
+                docs.append(doc)
+            for v in reversed(cur.values()):
                 tv = type(v)
                 if tv is dict or tv is list:
-                    push((v, cur))
+                    push((v, doc, prominent))
             continue
         n_blocks = size = 0
-        for item in cur:
+        inner = prominent and len(cur) < 2
+        for item in reversed(cur):
             ti = type(item)
             if ti is dict:
                 kind = item.get("_type")
@@ -101,40 +126,60 @@ def find_portable_text(data: Any) -> tuple[list[Any], dict[str, Any] | None] | N
                         if type(span) is dict and type(span.get("text")) is str:
                             size += len(span["text"])
                 elif kind != "span":
-                    push((item, parent))
+                    push((item, doc, inner))
             elif ti is list:
-                push((item, parent))
-        if n_blocks and (best is None or size > best[0]):
-            best = (size, cur, parent)
-    return (best[1], best[2]) if best else None
+                push((item, doc, inner))
+        if n_blocks:
+            bodies.append((size, cur, doc))
+            if doc is not None:
+                doc.owns_body = True
+    return docs, bodies
 
 
+_DOC_TITLE_KEYS = ("title", "headline")
 _NEXT_TITLE_KEYS = ("title", "headline", "name")
 _NEXT_DESC_KEYS = ("description", "summary", "excerpt", "subtitle", "dek", "teaser")
 _NEXT_PUB_KEYS = ("publishedAt", "datePublished", "publishDate", "published", "publishedDate", "date", "_createdAt")
 _NEXT_MOD_KEYS = ("_updatedAt", "updatedAt", "dateModified", "modifiedAt", "modified", "lastModified")
 _NEXT_AUTHOR_KEYS = ("authors", "author", "byline")
+#: Keys under which a CMS document gives its own slug, path or URL (a Sanity slug is {"current": ...}).
+_NEXT_URL_KEYS = ("slug", "url", "path", "href", "permalink", "canonical", "canonicalUrl", "uri", "pathname",
+                  "urlPath", "fullPath", "fullUrl", "link")
+_NEXT_ID_KEYS = ("_id", "id", "uuid")
 
 
-def extract_nextjs(doc: HtmlElement | str) -> NextData:
-    """Body (from Portable Text) and fallback metadata from ``__NEXT_DATA__``."""
-    return nextjs_from_json(next_data_json(doc))
+def extract_nextjs(doc: HtmlElement | str, evidence: PageEvidence | None = None) -> NextData:
+    """The page's own document in ``__NEXT_DATA__``: body (from Portable Text) and metadata;
+    ``evidence`` (the page's URLs and shown titles) tells it from other documents."""
+    return nextjs_from_json(next_data_json(doc), evidence)
 
 
-def nextjs_from_json(data: Any) -> NextData:
+def nextjs_from_json(data: Any, evidence: PageEvidence | None = None) -> NextData:
     """:func:`extract_nextjs` over already parsed ``__NEXT_DATA__``."""
     out = NextData(found=data is not None)
     if data is None:
         return out
-    found = find_portable_text(data)
-    owner: dict[str, Any] | None = None
-    if found is not None:
-        blocks, owner = found
-        out.body = portable_text_to_text(blocks) or None
-    if owner is None or not any(isinstance(owner.get(k), str) for k in _NEXT_TITLE_KEYS):
-        owner = _find_document(data) or owner
-    if owner is None:
+    evidence = evidence or PageEvidence()
+    docs, bodies = _scan(data)
+    candidates = []
+    for d in docs:
+        dated = any(isinstance(d.obj.get(k), str) and d.obj[k].strip() for k in _NEXT_PUB_KEYS)
+        if not (dated or d.owns_body):
+            continue
+        candidates.append(Candidate(
+            d.obj, d.order, d.prominent, url=_url_relation(d.obj, evidence),
+            title=evidence.title_relation(_first_key(d.obj, _DOC_TITLE_KEYS)),
+            richness=dated + d.owns_body + any(k in d.obj for k in _NEXT_AUTHOR_KEYS), extra={"doc": d},
+        ))
+    chosen, out.own = choose_own(candidates)
+    own_doc = chosen.extra["doc"] if chosen is not None else None
+    # the largest body of the own document, or one outside every document; never another's
+    allowed = [(size, blocks) for size, blocks, owner in bodies if owner is own_doc or owner is None]
+    if allowed:
+        out.body = portable_text_to_text(max(allowed, key=lambda b: b[0])[1]) or None
+    if chosen is None:
         return out
+    owner = chosen.obj
     out.headline = _first_key(owner, _NEXT_TITLE_KEYS)
     out.description = _first_key(owner, _NEXT_DESC_KEYS)
     out.date_published = _first_key(owner, _NEXT_PUB_KEYS)
@@ -147,17 +192,23 @@ def nextjs_from_json(data: Any) -> NextData:
     return out
 
 
+def _url_relation(obj: dict[str, Any], evidence: PageEvidence) -> Relation:
+    """Whether a document's slug, path, URL or id names the page (see PageEvidence)."""
+    values: list[Any] = []
+    for key in _NEXT_URL_KEYS:
+        value = obj.get(key)
+        if isinstance(value, dict):
+            value = value.get("current") or value.get("url") or value.get("href")
+        values.append(value)
+    relation = evidence.url_relation(values)
+    if relation != "match" and evidence.id_matches(obj.get(k) for k in _NEXT_ID_KEYS):
+        return "match"
+    return relation
+
+
 def _first_key(obj: dict[str, Any], keys: Iterable[str]) -> str | None:
     for key in keys:
         value = obj.get(key)
         if isinstance(value, str) and value.strip():
             return clean_text(value)
-    return None
-
-
-def _find_document(data: Any) -> dict[str, Any] | None:
-    """First dict that looks like a CMS document: a title and a publication-date key."""
-    for obj in iter_dicts(data):
-        if _first_key(obj, ("title", "headline")) and _first_key(obj, _NEXT_PUB_KEYS):
-            return obj
     return None

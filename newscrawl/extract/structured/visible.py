@@ -4,7 +4,7 @@ byline authors, a ``<time>`` publication date and HTML breadcrumbs."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from difflib import SequenceMatcher
 from typing import Any
 
@@ -17,6 +17,7 @@ from newscrawl.extract.text import clean_text, dedupe
 
 _IMG_X = XPath(".//img")
 _IN_CONTENT_X = XPath("ancestor::article or ancestor::main")
+_IN_LINK_X = XPath("boolean(ancestor::a)")
 _IN_CHROME_X = XPath("ancestor::nav or ancestor::footer or ancestor::aside")
 _ITEMPROP_NAME_X = XPath(".//*[@itemprop='name']")
 
@@ -35,11 +36,13 @@ def find_h1(tree: HtmlElement, hints: Iterable[str | None] = ()) -> HtmlElement 
     keys = [clean_text(h).lower() for h in hints if h]
     if keys:
         best, best_score = None, 0.0
+        exact = [h for h, text in h1s for key in keys
+                 if text.lower() == key or (len(text) >= 10 and text.lower() in key)]
+        if exact:  # a teaser card's h1 may repeat the title: it sits inside a link, the headline not
+            return next((h for h in exact if not _IN_LINK_X(h)), exact[0])
         for h, text in h1s:
             low = text.lower()
             for key in keys:
-                if low == key or (len(low) >= 10 and low in key):
-                    return h
                 matcher = SequenceMatcher(None, low, key, autojunk=False)
                 if matcher.real_quick_ratio() > best_score and matcher.quick_ratio() > best_score:
                     score = matcher.ratio()
@@ -121,16 +124,21 @@ def _in_chrome(el: HtmlElement) -> bool:
     return bool(_IN_CHROME_X(el))
 
 
-def _header_scope(h1: HtmlElement) -> list[HtmlElement]:
-    """The h1's ancestors up to three levels: where bylines and dates of the article sit."""
+def _ancestors(h1: HtmlElement, levels: int = 3) -> list[HtmlElement]:
+    """The h1's ancestors, nearest first, up to ``levels`` (never ``body``/``html``)."""
     scope: list[HtmlElement] = []
     cur = h1.getparent()
-    for _ in range(3):
+    for _ in range(levels):
         if cur is None or cur.tag in ("body", "html"):
             break
         scope.append(cur)
         cur = cur.getparent()
-    return scope[-1:] if scope else []
+    return scope
+
+
+def _header_scope(h1: HtmlElement) -> list[HtmlElement]:
+    """The h1's ancestor three levels up: where bylines and dates of the article sit."""
+    return _ancestors(h1)[-1:]
 
 
 _DATE_PUBLISHED_X = XPath("//@itemprop[. = 'datePublished']")
@@ -140,20 +148,46 @@ _FIRST_ARTICLE_X = XPath("(//article)[1]")
 
 def find_time_published(tree: HtmlElement, h1: HtmlElement | None = None) -> str | None:
     """A publication date from markup: ``itemprop=datePublished``, ``<time pubdate>``, or the first
-    ``<time datetime>`` in the headline's surroundings or the first ``<article>``."""
+    ``<time datetime>`` in the headline's surroundings (its nearest ancestor that holds one, up
+    to three levels: a strip of teaser cards beside the article, each with its own ``<time>``,
+    is further away than the article's own) or in the first ``<article>``. A date inside a
+    teaser card (an element with a heading of its own, apart from the main h1) is never taken."""
+    headed = _headed_by(h1)
     for el in _owners(_DATE_PUBLISHED_X(tree)):
         value = el.get("content") or el.get("datetime") or element_text(el)
-        if value:
+        if value and not headed(el):
             return clean_text(value)
     for el in _TIME_PUBDATE_X(tree):
-        return clean_text(el.get("datetime")) or None
-    scopes = (_header_scope(h1) if h1 is not None else []) + _FIRST_ARTICLE_X(tree)
+        if not headed(el):
+            return clean_text(el.get("datetime")) or None
+    scopes = (_ancestors(h1) if h1 is not None else []) + _FIRST_ARTICLE_X(tree)
     for scope in scopes:
         for el in scope.iter("time"):
             value = clean_text(el.get("datetime") or "")
-            if value and not _in_chrome(el):
+            if value and not _in_chrome(el) and not headed(el):
                 return value
     return None
+
+
+_HEADING_X = XPath("descendant::*[self::h1 or self::h2 or self::h3 or self::h4][1]")
+
+
+def _headed_by(h1: HtmlElement | None) -> Callable[[HtmlElement], bool]:
+    """A test: is an element inside a teaser card, i.e. does its nearest ancestor holding a
+    heading not hold the main h1? Always False when the main h1 is unknown."""
+    if h1 is None:
+        return lambda el: False
+    around = {id(a) for a in h1.iterancestors()}
+
+    def in_card(el: HtmlElement) -> bool:
+        for anc in el.iterancestors():
+            if id(anc) in around or anc.tag in ("body", "html"):
+                return False
+            if _HEADING_X(anc):
+                return True
+        return False
+
+    return in_card
 
 
 _BREADCRUMB_ROOT_X = XPath(
