@@ -41,8 +41,9 @@ ARTICLE_FIELDS: tuple[str, ...] = (
     "dateDownloaded",
 )
 
-#: Fields produced by extraction and used by pipelines, never exported.
-INTERNAL_FIELDS: tuple[str, ...] = ("pageType",)
+#: Fields produced by extraction and used by pipelines, never exported: the page type, and where
+#: each field came from with the cross-checks between sources (``ArticlePage.provenance()``).
+INTERNAL_FIELDS: tuple[str, ...] = ("pageType", "provenance")
 
 #: Bumped whenever a field is added, removed or changes meaning.
 SCHEMA_VERSION = 1
@@ -73,6 +74,7 @@ class Article(scrapy.Item):
     fingerprint = scrapy.Field()
     dateDownloaded = scrapy.Field()
     pageType = scrapy.Field()
+    provenance = scrapy.Field()
 
 
 @lru_cache(maxsize=1)

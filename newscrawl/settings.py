@@ -75,6 +75,7 @@ DOWNLOADER_MIDDLEWARES = {"newscrawl.incremental.ConditionalRequestMiddleware": 
 
 # -- Pipelines: one job each, in this order ---------------------------------------------------
 ITEM_PIPELINES = {
+    "newscrawl.pipelines.checks.ChecksPipeline": 50,
     "newscrawl.pipelines.dates.DatesPipeline": 100,
     "newscrawl.pipelines.boilerplate.BoilerplatePipeline": 200,
     "newscrawl.pipelines.validate.RequiredFieldsPipeline": 300,
