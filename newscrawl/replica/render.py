@@ -10,6 +10,7 @@ import json
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from email.utils import format_datetime
+from functools import lru_cache
 from html import escape
 
 from . import prose
@@ -104,8 +105,17 @@ def header(links: Links, template: str) -> str:
     )
 
 
-def teaser(links: Links, i: int, *, heading: str = "h3", desc: bool = False, template: str = "nextjs") -> str:
-    site = links.site
+def teaser(links: Links, i: int, *, heading: str = "h3", desc: bool = False, template: str = "nextjs",
+           time_el: bool = False) -> str:
+    """A teaser card: image (alt = title), title in ``heading``, maybe a summary, the ordinal
+    date as text or (``time_el``) in a ``<time datetime>``. Cached: the newest pages' cards sit
+    on every page."""
+    return _teaser(links.site, links.base, i, heading, desc, template, time_el)
+
+
+@lru_cache(maxsize=4096)
+def _teaser(site: Site, base: str, i: int, heading: str, desc: bool, template: str, time_el: bool) -> str:
+    links = Links(site, base)
     headline, description = site.card(i)
     url = links.listed(i)
     p = site.published(i)
@@ -113,14 +123,91 @@ def teaser(links: Links, i: int, *, heading: str = "h3", desc: bool = False, tem
     img = (f'<img src="{links.base}/static/img/{site.code(i)}.jpg" alt="{e(headline)}" loading="lazy">'
            if h64(site.seed, i, "img") % 5 else f'<img src="{links.base}/static/logo.svg" alt="Site Logo">')
     dp = f'<p>{e(description)}</p>' if desc and h64(site.seed, i, "tdesc") % 3 else ""
+    when = (f'<time datetime="{p.isoformat()}">{ordinal_date(d)}</time>' if time_el
+            else f'<span class="date">{ordinal_date(d)}</span>')
     return (f'<div class="{cls(site, template, "Card")}"><a href="{url}">{img}</a>'
-            f'<div><a href="{url}"><{heading}>{e(headline)}</{heading}></a>{dp}'
-            f'<span class="date">{ordinal_date(d)}</span></div></div>')
+            f'<div><a href="{url}"><{heading}>{e(headline)}</{heading}></a>{dp}{when}</div></div>')
 
 
-def sidebar(links: Links, template: str) -> str:
+def others(site: Site, i: int, k: int) -> list[int]:
+    """The k newest pages other than i: the "Latest News" / "More News" rails on i's page."""
+    return [j for j in site.newest(k + 1) if j != i][:k]
+
+
+def rail(links: Links, title: str, items: Sequence[int], template: str, *, heading: str = "h2") -> str:
+    """A rail of teaser cards outside the article: each card has its own heading and ``<time>``
+    (dates of other articles, mostly later than the page's own)."""
+    cards = "".join(teaser(links, j, heading=heading, template=template, time_el=True) for j in items)
+    return f'<section class="{cls(links.site, template, "Rail")}"><h2>{title}</h2>{cards}</section>'
+
+
+class RailDocs(str):
+    """Full CMS documents of other pages as JSON text, to go into a page's Next.js data where
+    :func:`next_data` finds this object (the same newest pages sit in every page's rails:
+    rendered once, not once per page)."""
+
+
+@lru_cache(maxsize=64)
+def _rail_docs(site: Site, base: str, items: tuple[int, ...], bodies: bool) -> RailDocs:
+    links = Links(site, base)
+    docs = [cms_doc(links, site.article(j), body=list(site.article(j).blocks) if bodies else None) for j in items]
+    return RailDocs(jsonscript(docs))
+
+
+def rail_docs(links: Links, items: Sequence[int], *, bodies: bool = True) -> RailDocs:
+    """Full CMS documents (title, slug, dates, authors, summary and, with ``bodies``, Portable
+    Text) of other pages, as a Next.js page's data carries them for its rails."""
+    return _rail_docs(links.site, links.base, tuple(items), bodies)
+
+
+def next_data(data: dict) -> str:
+    """``data`` as ``__NEXT_DATA__`` JSON; a :class:`RailDocs` value goes in as the JSON it holds."""
+    raws: list[RailDocs] = []
+
+    def mark(value: object) -> object:
+        if isinstance(value, RailDocs):
+            raws.append(value)
+            return f"\x00rail{len(raws) - 1}\x00"
+        if isinstance(value, dict):
+            return {k: mark(v) for k, v in value.items()}
+        return value
+
+    text = jsonscript(mark(data))
+    for n, raw in enumerate(raws):
+        text = text.replace(f'"\\u0000rail{n}\\u0000"', raw, 1)
+    return text
+
+
+def rail_ld(links: Links, name: str, items: Sequence[int]) -> dict:
+    """A JSON-LD ItemList of other articles (``NewsArticle`` items with headline, URL, date)."""
     site = links.site
-    cards = "".join(teaser(links, i, heading="h4", template=template) for i in site.newest(5))
+    elements = []
+    for n, j in enumerate(items):
+        p = site.published(j)
+        when = jsonld_date(site, j, p, "rail") if isinstance(p, datetime) else p.isoformat()
+        elements.append({"@type": "ListItem", "position": n + 1, "item": {
+            "@type": "NewsArticle", "headline": site.card(j)[0], "url": links.view(j), "datePublished": when}})
+    return {"@context": "https://schema.org", "@type": "ItemList", "name": name, "itemListElement": elements}
+
+
+def related_ld(links: Links, j: int, *, body: bool) -> dict:
+    """A related article as a top-level JSON-LD ``NewsArticle`` of its own, with its URL, and
+    with ``body`` its authors and full ``articleBody``."""
+    site = links.site
+    p = site.published(j)
+    out: dict = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": site.card(j)[0],
+                 "url": links.view(j), "mainEntityOfPage": links.view(j),
+                 "datePublished": jsonld_date(site, j, p, "rel") if isinstance(p, datetime) else p.isoformat()}
+    if body:
+        a = site.article(j)
+        out["author"] = [{"@type": "Person", "name": n} for n in a.authors]
+        out["articleBody"] = flat_body(a)
+    return out
+
+
+def sidebar(links: Links, template: str, *, time_el: bool = False) -> str:
+    site = links.site
+    cards = "".join(teaser(links, i, heading="h4", template=template, time_el=time_el) for i in site.newest(5))
     trending = "".join(f'<li><a href="{links.listed(i)}">{e(site.card(i)[0])}</a></li>' for i in site.trending())
     return (f'<aside class="{cls(site, template, "Sidebar")}"><h2>Latest News</h2>{cards}'
             f'<a href="{links.base}/news" class="more">More News</a>'
@@ -152,10 +239,11 @@ def share_bar(links: Links, url: str, template: str) -> str:
             f'<a href="mailto:?body={e(url)}">Email</a></div>')
 
 
-def page(links: Links, template: str, head: str, main: str, *, lang: str = "en", tail: str = "") -> str:
+def page(links: Links, template: str, head: str, main: str, *, lang: str = "en", tail: str = "",
+         sidebar_times: bool = False) -> str:
     return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">{head}</head>'
-            f'<body><div id="__next">{header(links, template)}<main>{main}{sidebar(links, template)}</main>'
+            f'<body><div id="__next">{header(links, template)}<main>{main}{sidebar(links, template, time_el=sidebar_times)}</main>'
             f'{footer(links)}</div>{tail}</body></html>')
 
 
@@ -340,6 +428,26 @@ def _head_common(links: Links, a: Article, canonical: str, *, og_type: str = "ar
     return h
 
 
+def cms_doc(links: Links, a: Article, *, body: Sequence[Block] | None, slug: bool = True) -> dict:
+    """The Sanity document of a page as the Next.js data carries it (``body``: its blocks, as
+    Portable Text; None leaves the body out, as a teaser document)."""
+    site = links.site
+    p = a.published
+    doc: dict = {"_id": f"article-{site.code(a.index)}", "_type": "article", "title": a.headline}
+    if slug:
+        doc["slug"] = {"current": a.slug}
+    doc["summary"] = a.description
+    doc["publishedAt"] = (p.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z") if isinstance(p, datetime)
+                          else p.isoformat())
+    doc["authors"] = [{"_type": "author", "name": n} for n in a.authors]
+    doc["section"] = {"title": a.section, "slug": a.topic}
+    if a.modified is not None:
+        doc["_updatedAt"] = a.modified.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if body is not None:
+        doc["body"] = portable_text(links, a, body)
+    return doc
+
+
 def render_nextjs(links: Links, a: Article) -> str:
     site = links.site
     canonical = links.view(a.index)
@@ -371,23 +479,29 @@ def render_nextjs(links: Links, a: Article) -> str:
             {**news, "@id": f"{canonical}#article"}]}
     else:
         ld = {"@context": "https://schema.org", **news}
+    # other articles in the page's data (see docs/replica.md, "Other articles on a page")
+    q = h64(site.seed, a.index, "rails")
+    latest, related = others(site, a.index, 4), site.related(a.index)
+    extra_ld: list[dict] = []
+    if q % 4 in (2, 3) and related:
+        extra_ld.append(related_ld(links, related[0], body=q % 8 == 2))
     head = _head_common(links, a, canonical) + f'<meta name="keywords" content="{e(", ".join(a.keywords[:-1]))}">'
-    head += f'<script type="application/ld+json">{jsonscript(ld)}</script>'
+    head += "".join(f'<script type="application/ld+json">{jsonscript(b)}</script>' for b in [*extra_ld, ld])
+    if q % 4 in (1, 3):
+        head += f'<script type="application/ld+json">{jsonscript(rail_ld(links, "Latest News", latest))}</script>'
+    doc = cms_doc(links, a, body=None, slug=q % 3 != 1)
     pt = portable_text(links, a, blocks)
-    doc = {"_id": f"article-{site.code(a.index)}", "_type": "article", "title": a.headline,
-           "slug": {"current": a.slug}, "summary": a.description,
-           "publishedAt": _aware(a.published).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
-           "authors": [{"_type": "author", "name": n} for n in a.authors],
-           "section": {"title": a.section, "slug": a.topic}}
-    if a.modified is not None:
-        doc["_updatedAt"] = a.modified.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    props: dict[str, object]
+    props: dict[str, object] = {"latestNews": rail_docs(links, latest)} if q % 2 == 0 else {}
     if r % 7 < 4:
         doc["body"] = pt
-        props = {"article": doc}
+        props["article"] = doc
     else:
         doc["content"] = pt
-        props = {"data": {"post": doc}, "preview": False}
+        props["data"] = {"post": doc}
+        props["preview"] = False
+    if q % 2:
+        props["latestNews"] = rail_docs(links, latest)
+    props["relatedContent"] = rail_docs(links, related, bodies=False)
     nd = {"props": {"pageProps": props, "__N_SSP": True}, "page": "/view/[slug]", "query": {"slug": a.slug},
           "buildId": f"b{site.seed}x7Q2", "isFallback": False, "gssp": True, "scriptLoader": []}
 
@@ -398,16 +512,18 @@ def render_nextjs(links: Links, a: Article) -> str:
     byline = ""
     if a.authors:
         byline = f'<div class="{c("Byline")}">' + ", ".join(f'<a href="{links.base}/authors/{n.lower().replace(" ", "-")}">{e(n)}</a>' for n in a.authors) + "</div>"
-    main = (f'<article class="{c("ArticleLayout")}"><nav class="{c("Breadcrumbs")}"><a href="{links.base}/">Home</a> / '
+    before = rail(links, "Trending", latest[:3], "nextjs", heading="h1" if q % 6 == 0 else "h2") if q % 3 == 0 else ""
+    after = rail(links, "More News", latest, "nextjs") if q % 2 else ""
+    main = (f'{before}<article class="{c("ArticleLayout")}"><nav class="{c("Breadcrumbs")}"><a href="{links.base}/">Home</a> / '
             f'<a href="{links.base}/clinical/{a.topic}">{e(a.section)}</a></nav>'
             f'<h1 class="{c("Title")}">{e(a.headline)}</h1><p class="{c("Subtitle")}">{e(a.description)}</p>'
             f'{byline}<div class="{c("Meta")}"><span>{ordinal_date(d)}</span></div>'
             f'{share_bar(links, canonical, "nextjs")}<a href="{links.view(a.index, "print")}" rel="nofollow">Print</a>'
             f'<figure><img src="{links.base}/static/img/{a.slug[-6:]}.jpg" alt="{e(a.headline)}"></figure>'
             f'<div class="{c("ArticleBody")}">{html_blocks(links, blocks, "nextjs")}</div>'
-            f'<div class="{c("Tags")}">' + "".join(f'<a href="{links.base}/search?q={e(k)}">{e(k)}</a>' for k in a.keywords[:-1]) + '</div></article>')
-    tail = f'<script id="__NEXT_DATA__" type="application/json">{jsonscript(nd)}</script>'
-    return page(links, "nextjs", head, main, tail=tail)
+            f'<div class="{c("Tags")}">' + "".join(f'<a href="{links.base}/search?q={e(k)}">{e(k)}</a>' for k in a.keywords[:-1]) + f'</div></article>{after}')
+    tail = f'<script id="__NEXT_DATA__" type="application/json">{next_data(nd)}</script>'
+    return page(links, "nextjs", head, main, tail=tail, sidebar_times=q % 5 < 2)
 
 
 def render_meta(links: Links, a: Article) -> str:
@@ -423,6 +539,16 @@ def render_meta(links: Links, a: Article) -> str:
     head += f'<meta property="article:section" content="{e(a.section)}">'
     head += "".join(f'<meta property="article:tag" content="{e(k)}">' for k in a.keywords[:-1])
     head += "".join(f'<meta name="author" content="{e(n)}">' for n in a.authors)
+    # other articles on the page (see docs/replica.md, "Other articles on a page")
+    q = h64(site.seed, a.index, "rails")
+    latest, related = others(site, a.index, 4), site.related(a.index)
+    if q % 3 == 0:
+        org = {"@context": "https://schema.org", "@type": "Organization", "name": "CancerNetwork", "url": f"{links.base}/"}
+        head += "".join(f'<script type="application/ld+json">{jsonscript(b)}</script>'
+                        for b in (org, rail_ld(links, "More News", latest)))
+    elif q % 3 == 1 and related:
+        head += f'<script type="application/ld+json">{jsonscript(related_ld(links, related[0], body=q % 4 == 1))}</script>'
+
     def c(name: str) -> str:
         return cls(site, "meta", name)
 
@@ -435,17 +561,20 @@ def render_meta(links: Links, a: Article) -> str:
     if a.modified is not None and a.modified != pub and r % 3:
         dates += f' <span class="{c("Updated")}">{updated_line(a.modified)}</span>'
     tricky = r % 6 == 0
-    main = (f'<div class="{c("Page")}"><div class="{c("Column")}"><div class="{c("Crumbs")}"><a href="{links.base}/clinical/{a.topic}">{e(a.section)}</a></div>'
+    before = rail(links, "Trending", latest[:3], "meta", heading="h1" if q % 6 == 0 else "h2") if q % 3 == 0 else ""
+    after = rail(links, "More News", latest, "meta") if q % 2 else ""
+    main = (f'{before}<div class="{c("Page")}"><div class="{c("Column")}"><div class="{c("Crumbs")}"><a href="{links.base}/clinical/{a.topic}">{e(a.section)}</a></div>'
             f'<h1 class="{c("Heading")}">{e(a.headline)}</h1>{byline}<div class="{c("Dates")}">{dates}</div>'
             f'{share_bar(links, canonical, "meta")}<a href="{links.view(a.index, "print")}" rel="nofollow">Print</a>'
             f'<div class="{c("Content")}"><div class="{c("Inner")}">{html_blocks(links, blocks, "meta", tricky=tricky)}</div>'
-            f'<div class="{c("Promo")}"><p>Listen to this article</p></div></div></div></div>')
+            f'<div class="{c("Promo")}"><p>Listen to this article</p></div></div></div></div>{after}')
     tail = ""
     if r % 2:
-        nd = {"props": {"pageProps": {"id": site.code(a.index), "title": a.headline, "section": a.section}},
-              "page": "/view/[slug]", "query": {"slug": a.slug}, "buildId": f"b{site.seed}x7Q2"}
-        tail = f'<script id="__NEXT_DATA__" type="application/json">{jsonscript(nd)}</script>'
-    return page(links, "meta", head, main, tail=tail)
+        props: dict[str, object] = {"id": site.code(a.index), "title": a.headline, "section": a.section,
+                                    "moreNews": rail_docs(links, latest, bodies=q % 2 == 0)}
+        nd = {"props": {"pageProps": props}, "page": "/view/[slug]", "query": {"slug": a.slug}, "buildId": f"b{site.seed}x7Q2"}
+        tail = f'<script id="__NEXT_DATA__" type="application/json">{next_data(nd)}</script>'
+    return page(links, "meta", head, main, tail=tail, sidebar_times=q % 5 < 2)
 
 
 def render_legacy(links: Links, a: Article) -> str:
@@ -468,14 +597,25 @@ def render_legacy(links: Links, a: Article) -> str:
     if len(blocks) > 4:
         blocks.insert(4, Block("ad"))
     tricky = r % 3 == 0
+    # other articles on the page (see docs/replica.md, "Other articles on a page")
+    q = h64(site.seed, a.index, "rails")
+    latest = others(site, a.index, 3)
+    if q % 2 == 0 and rel:
+        head += f'<script type="application/ld+json">{jsonscript(rail_ld(links, "Related Content", rel))}</script>'
+    tail = ""
+    if q % 3 == 0:
+        nd = {"props": {"pageProps": {"latestNews": rail_docs(links, latest)}}, "page": "/view/[slug]",
+              "query": {"slug": a.slug}, "buildId": f"b{site.seed}x7Q2"}
+        tail = f'<script id="__NEXT_DATA__" type="application/json">{next_data(nd)}</script>'
+    after = rail(links, "More News", latest, "legacy") if q % 2 else ""
     logo = f'<img src="{links.base}/static/logo.svg" alt="Site Logo">' if a.index < 2 or r % 4 == 0 else ""
     main = (f'<div id="content" class="column"><div class="node node-journal-article">{logo}'
             f'<div class="field-issue"><a href="{links.base}/journals/oncology/vol-21-no-{d.month + 1}">{issue}</a></div>'
             f'<h1 class="title">{e(a.headline)}</h1><div class="submitted">{shown}</div>'
             f'<div class="field-authors">{authors}</div><a href="{links.view(a.index, "print")}" rel="nofollow">Print</a>'
             f'<div class="field field-name-body"><div class="field-items"><div class="field-item even">'
-            f'{html_blocks(links, blocks, "legacy", tricky=tricky)}</div></div></div></div></div>')
-    return page(links, "legacy", head, main)
+            f'{html_blocks(links, blocks, "legacy", tricky=tricky)}</div></div></div></div>{after}</div>')
+    return page(links, "legacy", head, main, tail=tail, sidebar_times=q % 5 < 2)
 
 
 def render_media(links: Links, a: Article) -> str:
