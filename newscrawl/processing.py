@@ -7,15 +7,28 @@ detection, the state and the repeated-block learner need many pages and are left
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from newscrawl.extract.boilerplate import clean_body
+from newscrawl.extract.boilerplate import clean_body_report
 from newscrawl.extract.dates import DEFAULT_TIMEZONE, DateNormalizer
 from newscrawl.extract.page import ArticlePage
 from newscrawl.identity import identify
 from newscrawl.items import stamp_download
+
+
+@dataclass
+class Processed:
+    """One page after the crawl's single-page steps: the item and what each step reported."""
+
+    item: dict[str, Any]
+    #: boilerplate lines the line rules removed from the body, per rule (``clean_body_report``)
+    removed: Counter[str] = field(default_factory=Counter)
+    #: the date step's reasons (``unparseable_published``, ``missing_published``, ...)
+    date_problems: list[str] = field(default_factory=list)
 
 
 def process_page(
@@ -37,16 +50,24 @@ def process_page(
     canonical = (page.meta.canonical or page.meta.first("og:url")) if url_from_canonical else None
     if canonical and canonical.startswith(("http://", "https://")):
         page = ArticlePage(canonical, body, headers=headers)
+    return process_article_page(page, timezone=timezone, downloaded=downloaded).item
+
+
+def process_article_page(
+    page: ArticlePage, *, timezone: str = DEFAULT_TIMEZONE, downloaded: datetime | None = None
+) -> Processed:
+    """:func:`process_page` on a page object the caller keeps (to ask it more, as the doctor does)."""
     item = page.to_item()
     stamp_download(item, downloaded)
-    DateNormalizer(timezone).apply(item)
+    date_problems = DateNormalizer(timezone).apply(item)
+    removed: Counter[str] = Counter()
     if isinstance(item.get("articleBody"), str):
-        item["articleBody"] = clean_body(item["articleBody"], headline=item.get("headline"))
+        cleaned = clean_body_report(item["articleBody"], headline=item.get("headline"))
+        item["articleBody"], removed = cleaned.text, cleaned.removed
     # a saved page without an absolute canonical link keeps its file: URL as its identity
     identity = identify(item["url"], item.get("canonicalUrl"), item.get("articleBody"), local_files=True)
     item["canonicalUrl"] = identity.canonical_url
     item["id"] = identity.id
     item["fingerprint"] = identity.fingerprint
     item["version"] = 1
-    return item
-
+    return Processed(item, removed, date_problems)

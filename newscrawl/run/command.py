@@ -50,6 +50,28 @@ def run_crawl(process: Any, spider: Any, spider_args: dict[str, Any]) -> int:
         code, message = _exit_for_exception(exc)
         print(f"newscrawl crawl: {message}", file=sys.stderr)
         return code
+    error = crawl_and_wait(process, crawler, spider_args)
+    if error is not None:
+        code, message = _exit_for_exception(error)
+        if code == EXIT_CRASH:
+            logger.error("Crawl crashed", exc_info=error)
+        print(f"newscrawl crawl: {message}", file=sys.stderr)
+        return code
+    run = crawler.get_extension(RunManager) if getattr(crawler, "extensions", None) else None
+    if run is None or run.verdict is None:
+        # the run manager is not enabled: judge by Scrapy alone
+        stats = crawler.stats.get_stats() if crawler.stats else {}
+        reason = stats.get("finish_reason")
+        return EXIT_OK if reason in COMPLETE_REASONS else EXIT_DEGRADED
+    verdict = run.verdict
+    if verdict.exit_code != EXIT_OK:
+        print(f"newscrawl crawl: {verdict.outcome} (exit {verdict.exit_code}): "
+              + "; ".join(verdict.reasons), file=sys.stderr)
+    return verdict.exit_code
+
+
+def crawl_and_wait(process: Any, crawler: Any, spider_args: dict[str, Any]) -> BaseException | None:
+    """Run ``crawler`` in ``process`` until the process stops; the exception it failed with, if any."""
     errors: list[BaseException] = []
     result = process.crawl(crawler, **spider_args)
     if hasattr(result, "addErrback"):
@@ -64,23 +86,7 @@ def run_crawl(process: Any, spider: Any, spider_args: dict[str, Any]) -> int:
 
         result.add_done_callback(on_done)
     process.start()
-    if errors:
-        code, message = _exit_for_exception(errors[0])
-        if code == EXIT_CRASH:
-            logger.error("Crawl crashed", exc_info=errors[0])
-        print(f"newscrawl crawl: {message}", file=sys.stderr)
-        return code
-    run = crawler.get_extension(RunManager) if getattr(crawler, "extensions", None) else None
-    if run is None or run.verdict is None:
-        # the run manager is not enabled: judge by Scrapy alone
-        stats = crawler.stats.get_stats() if crawler.stats else {}
-        reason = stats.get("finish_reason")
-        return EXIT_OK if reason in COMPLETE_REASONS else EXIT_DEGRADED
-    verdict = run.verdict
-    if verdict.exit_code != EXIT_OK:
-        print(f"newscrawl crawl: {verdict.outcome} (exit {verdict.exit_code}): "
-              + "; ".join(verdict.reasons), file=sys.stderr)
-    return verdict.exit_code
+    return errors[0] if errors else None
 
 
 class CrawlCommand(ScrapyCrawlCommand):
@@ -147,12 +153,16 @@ def _main_crawl(argv: list[str], settings: Settings | None = None) -> int:
     if len(args) != 1:
         print("newscrawl crawl: give exactly one spider name (see --help)", file=sys.stderr)
         return EXIT_USAGE
+    process = make_process(settings)
+    cmd.crawler_process = process
+    return run_crawl(process, args[0], opts.spargs)
+
+
+def make_process(settings: Settings) -> Any:
+    """The crawler process Scrapy's own commands would make for ``settings`` (asyncio or not)."""
     if (
         settings["TWISTED_REACTOR"] == _asyncio_reactor_path
         and not settings.getbool("FORCE_CRAWLER_PROCESS")
     ) or not settings.getbool("TWISTED_REACTOR_ENABLED"):
-        process: Any = AsyncCrawlerProcess(settings)
-    else:
-        process = CrawlerProcess(settings)
-    cmd.crawler_process = process
-    return run_crawl(process, args[0], opts.spargs)
+        return AsyncCrawlerProcess(settings)
+    return CrawlerProcess(settings)

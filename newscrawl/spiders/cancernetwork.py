@@ -158,6 +158,23 @@ def is_loopback(base_url: str) -> bool:
     return (urlsplit(base_url).hostname or "") in LOOPBACK_HOSTS
 
 
+def unthrottle(crawler: Crawler) -> None:
+    """No delays, no AutoThrottle, full concurrency: for the twin or a loopback ``base_url``,
+    which are ours and local, so politeness would only slow the measurement. robots.txt is
+    still obeyed."""
+    for name, value in (
+        ("DOWNLOAD_DELAY", 0),
+        ("AUTOTHROTTLE_ENABLED", False),
+        ("CONCURRENT_REQUESTS_PER_DOMAIN", crawler.settings.getint("CONCURRENT_REQUESTS")),
+    ):
+        crawler.settings.set(name, value, priority="spider")
+
+
+def response_headers(response: Response) -> dict[str, str]:
+    """A response's headers as extraction takes them: one string per name (values joined by ",")."""
+    return {k.decode("latin-1"): b",".join(v).decode("latin-1") for k, v in response.headers.items()}
+
+
 class CancerNetworkSpider(scrapy.Spider):
     """Discover every article of CancerNetwork (or its twin) and hand pages to extraction."""
 
@@ -186,13 +203,7 @@ class CancerNetworkSpider(scrapy.Spider):
             # A twin on a fresh port each run has new URLs each run: state would never match.
             crawler.settings.set("NEWSCRAWL_STATE_ENABLED", False, priority="spider")
         if spider.args.replica or is_loopback(spider.base_url):
-            # The twin is ours and local: politeness would only slow the measurement.
-            for name, value in (
-                ("DOWNLOAD_DELAY", 0),
-                ("AUTOTHROTTLE_ENABLED", False),
-                ("CONCURRENT_REQUESTS_PER_DOMAIN", crawler.settings.getint("CONCURRENT_REQUESTS")),
-            ):
-                crawler.settings.set(name, value, priority="spider")
+            unthrottle(crawler)
         if spider.args.max_articles is not None:
             # Scrapy's CloseSpider extension stops the crawl at this count; pages still in
             # flight then are extracted but not exported (see extract_article).
@@ -350,9 +361,8 @@ class CancerNetworkSpider(scrapy.Spider):
     async def extract_article(self, extraction: ExtractionPool, response: TextResponse) -> Article | None:
         """Hand the page to the page object (in a worker process); an Article if it is one."""
         stats = self.crawler.stats
-        headers = {k.decode("latin-1"): b",".join(v).decode("latin-1") for k, v in response.headers.items()}
         try:
-            item = await extraction.extract(response.url, response.body, headers)
+            item = await extraction.extract(response.url, response.body, response_headers(response))
         except ExtractionError as exc:  # one bad page must never stop the crawl
             stats.inc_value("newscrawl/spider/extract_error")
             logger.error("Extraction failed on %s: %s", response.url, exc)
