@@ -89,6 +89,8 @@ class ReplicaResource(Resource):
     # ---- entry point ----------------------------------------------------------------------
     def render_GET(self, request: Request) -> bytes | int:
         self.requests_served += 1
+        # the site's clock: the twin lives on its day, whatever this machine's date
+        request.setHeader(b"date", http_date(self.site.now).encode())
         host = request.getHeader("host") or f"{request.getHost().host}:{request.getHost().port}"
         links = Links(self.site, f"http://{host}")
         uri = request.uri.decode("latin-1")

@@ -77,6 +77,13 @@ def test_news_sitemap_last_seven_days(twin) -> None:
         assert news.find(f"{NEWS}publication/{NEWS}name").text == "CancerNetwork"
 
 
+def test_date_header_is_the_sites_clock(twin) -> None:
+    """Every answer, a 404 included, is dated on the twin's day (23:00 New York time), not today."""
+    for path in ("/robots.txt", "/rss", "/no-such-page"):
+        sent = parsedate_to_datetime(twin.get(path).headers["date"])
+        assert sent == datetime.fromisoformat("2025-06-02T23:00:00-04:00"), path
+
+
 def test_rss(twin) -> None:
     r = twin.get("/rss")
     root = ET.fromstring(r.body)
