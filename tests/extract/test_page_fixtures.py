@@ -8,24 +8,38 @@ Each ``tests/fixtures/pages/<case>/`` holds ``input.html`` (bytes exactly as ser
      "item": {"<field>": value, ...},   # exact expected to_item() values
      "structured_bodies": [{"method": ..., "text": ...}],  # optional: ArticlePage.structured_bodies()
      "body_contains": [...], "body_excludes": [...],       # optional: checks on articleBody
-     "body_method_prefix": "html-generic"}                 # optional: family of bodyMethod
+     "body_method_prefix": "html-generic",                 # optional: family of bodyMethod
+     "line": {"<field>": value, ...},   # optional: exact values of the crawl's line (process_page:
+                                        # dates normalised, boilerplate stripped), downloaded at fetchedAt
+     "requestUrl": "...", "status": 200, "fetchedAt": "2026-11-27T08:00:03Z", "sampledFrom": "rss"}
+                                        # how `newscrawl doctor --save` fetched the page
 
 Body checks on HTML-only pages are containment checks: the generic extractor (extract/body.py)
-and the boilerplate stage decide the exact text, this page object only wires them.
+and the boilerplate stage decide the exact text, this page object only wires them. A case the
+doctor saved checks the exact body of the crawl's line instead.
+
+``PAGE_FIXTURES=DIR`` runs these tests on the cases in DIR instead (a ``--save`` folder, before
+its cases are copied here).
 """
 
 from __future__ import annotations
 
 import json
+import os
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
 from newscrawl.extract.page import ArticlePage
+from newscrawl.processing import process_page
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"
+DEFAULT_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"
+FIXTURES = Path(os.environ.get("PAGE_FIXTURES") or DEFAULT_FIXTURES)
 CASES = sorted(p.name for p in FIXTURES.iterdir() if (p / "expected.json").is_file())
+KEYS = {"url", "headers", "item", "structured_bodies", "body_contains", "body_excludes", "body_method_prefix",
+        "line", "requestUrl", "status", "fetchedAt", "sampledFrom"}
 
 
 def _expected(case: str) -> dict[str, Any]:
@@ -40,25 +54,46 @@ def _run(case: str) -> tuple[dict[str, Any], list[dict[str, str]]]:
     return page.to_item(), structured
 
 
+@cache
+def _line(case: str) -> dict[str, Any]:
+    exp = _expected(case)
+    fetched = exp.get("fetchedAt")
+    downloaded = datetime.fromisoformat(fetched.replace("Z", "+00:00")) if fetched else None
+    return process_page(exp["url"], (FIXTURES / case / "input.html").read_bytes(), headers=exp.get("headers"),
+                        downloaded=downloaded)
+
+
 def _params(key: str) -> list[Any]:
     out = []
     for case in CASES:
         exp = _expected(case)
-        if key == "item":
-            out.extend(pytest.param(case, field, value, id=f"{case}-{field}") for field, value in exp["item"].items())
+        if key in ("item", "line"):
+            out.extend(pytest.param(case, field, value, id=f"{case}-{field}")
+                       for field, value in exp.get(key, {}).items())
         elif key in exp:
             out.extend(pytest.param(case, value, id=f"{case}-{i}") for i, value in enumerate(exp[key]))
     return out
 
 
 def test_fixture_cases_exist() -> None:
-    assert len(CASES) >= 10
+    assert len(CASES) >= (10 if FIXTURES == DEFAULT_FIXTURES else 1)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_expected_keys_are_known(case: str) -> None:
+    """A misspelt key would silently check nothing."""
+    assert set(_expected(case)) <= KEYS
 
 
 @pytest.mark.parametrize(("case", "field", "expected"), _params("item"))
 def test_field(case: str, field: str, expected: Any) -> None:
     item, _ = _run(case)
     assert item[field] == expected
+
+
+@pytest.mark.parametrize(("case", "field", "expected"), _params("line"))
+def test_line_field(case: str, field: str, expected: Any) -> None:
+    assert _line(case)[field] == expected
 
 
 @pytest.mark.parametrize("case", CASES)
