@@ -75,11 +75,12 @@ def extract_main(argv: Sequence[str]) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    commands = {"extract": extract_main, "crawl": _crawl_main}
+    commands = {"extract": extract_main, "crawl": _crawl_main, "doctor": _doctor_main}
     if not argv or argv[0] not in commands:
-        print("usage: newscrawl {extract,crawl} ...\n"
+        print("usage: newscrawl {extract,crawl,doctor} ...\n"
               "  extract FILE_OR_URL [...] [--url URL]   extract saved pages or URLs\n"
-              "  crawl SPIDER [scrapy crawl options]     crawl with operator exit codes",
+              "  crawl SPIDER [scrapy crawl options]     crawl with operator exit codes\n"
+              "  doctor [BASE_URL] [--articles N] [--save DIR]   is the site ready for the crawl?",
               file=sys.stderr)
         return EXIT_USAGE
     return commands[argv[0]](argv[1:])
@@ -89,6 +90,12 @@ def _crawl_main(argv: Sequence[str]) -> int:
     from newscrawl.run.command import main_crawl  # here for start-up cost: `extract` needs no crawler
 
     return main_crawl(list(argv))
+
+
+def _doctor_main(argv: Sequence[str]) -> int:
+    from newscrawl.doctor.command import main_doctor  # here for start-up cost, as crawl
+
+    return main_doctor(list(argv))
 
 
 if __name__ == "__main__":

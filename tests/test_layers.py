@@ -24,6 +24,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("crawl", ("newscrawl.spiders", "newscrawl.extraction_pool", "newscrawl.incremental", "newscrawl.pipelines")),
     ("feeds", ("newscrawl.feeds", "newscrawl.extensions")),
     ("run", ("newscrawl.run",)),
+    ("doctor", ("newscrawl.doctor",)),
     ("commands", ("newscrawl.commands", "newscrawl.cli")),
 ]
 
