@@ -78,8 +78,12 @@ def test_a_field_empty_on_more_than_a_fifth_of_pages_is_at_risk() -> None:
     assert verdict_for(pages) == {}  # 2/10 is not more than 20%
 
 
-def test_date_modified_may_be_empty() -> None:
+def test_date_modified_may_be_empty_and_authors_often() -> None:
     assert verdict_for([article(f"/view/{i}", dateModified=None) for i in range(5)]) == {}
+    pages = [article(f"/view/{i}", authors=None if i < 5 else FieldSource("authors", JSONLD)) for i in range(10)]
+    assert verdict_for(pages) == {}
+    pages.append(article("/view/10", authors=None))
+    assert list(verdict_for(pages)) == ["authors: empty on 6/11 article pages"]
 
 
 def test_fallback_only_on_more_than_half_of_pages_is_at_risk() -> None:
