@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from urllib.parse import urlsplit
 
 from newscrawl.doctor.fields import FIELDS, TITLE, FieldSource
-from newscrawl.extract.dates import parse_date
+from newscrawl.extract.dates import DEFAULT_TIMEZONE, get_zone, parse_date
 from newscrawl.run.exit_codes import EXIT_DEGRADED, EXIT_FAILED_START, EXIT_OK
 
 #: A link is fresh when the date its surface shows for it is at most this old, measured on the
@@ -143,22 +143,24 @@ def surface_order(surface: Surface) -> tuple[int, str]:
     return rank, surface.url
 
 
+def link_time(raw: str | None) -> datetime | None:
+    """The moment a surface's date string names (a date without a time: the end of its day,
+    so a day is fresh when any of it is), or None when it does not parse."""
+    parsed = parse_date(raw) if raw else None
+    if parsed is None:
+        return None
+    moment = parsed.moment
+    if isinstance(moment, datetime):
+        return moment
+    return datetime.combine(moment, time.max, get_zone(DEFAULT_TIMEZONE))
+
+
 def count_fresh(dates: list[str | None], now: datetime, days: int = FRESH_DAYS) -> tuple[int, int]:
     """(dated, fresh): how many of the date strings parse, and how many lie within ``days``
-    before ``now`` (a date without a time counts from the start of its day)."""
-    dated = fresh = 0
+    before ``now``."""
+    times = [t for t in map(link_time, dates) if t is not None]
     since = now - timedelta(days=days)
-    for raw in dates:
-        parsed = parse_date(raw) if raw else None
-        if parsed is None:
-            continue
-        dated += 1
-        moment = parsed.moment
-        if isinstance(moment, datetime):
-            fresh += moment >= since
-        else:
-            fresh += moment >= since.date()
-    return dated, fresh
+    return len(times), sum(t >= since for t in times)
 
 
 def judge(findings: Findings) -> Verdict:

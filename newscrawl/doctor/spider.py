@@ -29,9 +29,10 @@ from scrapy.utils.misc import build_from_crawler, load_object
 
 from newscrawl.config import get_bool
 from newscrawl.doctor.fields import BODY_SOURCES, FIELDS, JSONLD, META, NEXT, field_report
-from newscrawl.doctor.report import Findings, Page, Surface, count_fresh, surface_order
+from newscrawl.doctor.report import Findings, Page, Surface, count_fresh, link_time, surface_order
 from newscrawl.doctor.save import write_case
 from newscrawl.extract import discovery
+from newscrawl.extract.dates import DEFAULT_TIMEZONE
 from newscrawl.extract.page import ArticlePage
 from newscrawl.extract.urls import canonicalize_url
 from newscrawl.processing import process_article_page
@@ -65,7 +66,7 @@ class DoctorSpider(scrapy.Spider):
         self.findings = Findings(self.base_url, polite=not is_loopback(self.base_url), requested=articles,
                                  save_dir=save_dir)
         self.sampling = False
-        self.timezone = "America/New_York"
+        self.timezone = DEFAULT_TIMEZONE  # NEWSCRAWL_TIMEZONE, read in from_crawler
         self.lowercase_paths = True
 
     @classmethod
@@ -156,9 +157,9 @@ class DoctorSpider(scrapy.Spider):
         found.dated, found.fresh = count_fresh([link.date for link in children], self.now)
         if not children:
             return
-        # newest first for fresh articles, oldest for the archive's older templates
-        order = sorted(children, key=lambda link: (link.date is not None, link.date or ""))
-        newest, oldest = order[-1], order[0]
+        # the newest for fresh articles, the oldest for the archive's older templates
+        dated = sorted((t, n, link) for n, link in enumerate(children) if (t := link_time(link.date)))
+        newest, oldest = (dated[-1][2], dated[0][2]) if dated else (children[-1], children[0])
         yield self.surface("newest sitemap", newest.url, self.parse_links)
         if oldest.url != newest.url:
             yield self.surface("oldest sitemap", oldest.url, self.parse_links, judged=False)

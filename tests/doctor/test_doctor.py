@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from newscrawl.doctor.command import doctor_settings, main_doctor
-from newscrawl.doctor.spider import DoctorSpider
+from newscrawl.doctor.spider import MAX_SURFACE_REQUESTS, DoctorSpider
 from scrapy.crawler import Crawler
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,6 +59,8 @@ def test_the_twin_is_ready(saved: tuple[subprocess.CompletedProcess[str], Path])
     sources = {line.split("[via ", 1)[1].split("]", 1)[0] for line in out.splitlines() if "[via " in line}
     assert len(sources) >= 6, sources  # spread over surfaces and sections
     assert out.count("      headline  ") >= ARTICLES - 2  # article pages, field by field
+    requests = int(out.split(" requests in ", 1)[0].rsplit(" ", 1)[1])
+    assert requests <= ARTICLES + MAX_SURFACE_REQUESTS + 1  # + the robots.txt of Scrapy's middleware
 
 
 def test_saved_pages_become_passing_fixture_cases(saved: tuple[subprocess.CompletedProcess[str], Path]) -> None:
