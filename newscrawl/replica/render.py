@@ -609,7 +609,17 @@ def render_legacy(links: Links, a: Article) -> str:
         tail = f'<script id="__NEXT_DATA__" type="application/json">{next_data(nd)}</script>'
     after = rail(links, "More News", latest, "legacy") if q % 2 else ""
     logo = f'<img src="{links.base}/static/logo.svg" alt="Site Logo">' if a.index < 2 or r % 4 == 0 else ""
-    main = (f'<div id="content" class="column"><div class="node node-journal-article">{logo}'
+    # the section, as a Drupal site shows it: a breadcrumb trail (Drupal 7 or 8 markup)
+    trail = [("Home", f"{links.base}/"), ("ONCOLOGY", f"{links.base}/journals/oncology"),
+             (a.section, f"{links.base}/clinical/{a.topic}")]
+    if q % 2:
+        crumbs = ('<h2 class="element-invisible">You are here</h2><div class="breadcrumb">'
+                  + " » ".join(f'<a href="{u}">{e(n)}</a>' for n, u in trail) + "</div>")
+    else:
+        crumbs = ('<nav class="breadcrumb" role="navigation" aria-labelledby="system-breadcrumb">'
+                  '<h2 id="system-breadcrumb" class="visually-hidden">Breadcrumb</h2><ol>'
+                  + "".join(f'<li><a href="{u}">{e(n)}</a></li>' for n, u in trail) + "</ol></nav>")
+    main = (f'{crumbs}<div id="content" class="column"><div class="node node-journal-article">{logo}'
             f'<div class="field-issue"><a href="{links.base}/journals/oncology/vol-21-no-{d.month + 1}">{issue}</a></div>'
             f'<h1 class="title">{e(a.headline)}</h1><div class="submitted">{shown}</div>'
             f'<div class="field-authors">{authors}</div><a href="{links.view(a.index, "print")}" rel="nofollow">Print</a>'

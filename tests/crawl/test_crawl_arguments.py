@@ -37,3 +37,14 @@ def test_sections_crawls_only_those_topics(tmp_path: Path) -> None:
     assert items
     assert {item["section"] for item in items} == {"Lung Cancer"}
     assert stats.get("newscrawl/discovery/sitemap", 0) == 0
+    # every article of the section, the 2007 journal articles (section in a breadcrumb) included
+    group: dict[str, int] = {}
+    wanted: set[int] = set()
+    for number, record in enumerate(truth_records(articles=ARTICLES, base_url="http://twin")):
+        for path in members(record):
+            group[path] = number
+        if record["section"] == "Lung Cancer":
+            wanted.add(number)
+    assert any(r["template"] == "legacy" and r["section"] == "Lung Cancer"
+               for r in truth_records(articles=ARTICLES, base_url="http://twin"))
+    assert {group[path_of(item["url"])] for item in items} == wanted

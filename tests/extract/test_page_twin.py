@@ -75,13 +75,12 @@ def test_fields_match_truth(field: str) -> None:
     assert not wrong, wrong[:5]
 
 
-def test_section_matches_truth_where_the_page_states_it() -> None:
-    # Legacy pages carry no section anywhere but the site menu: nothing generic can read it.
-    site, _ = _site()
+def test_section_matches_truth_on_every_template() -> None:
+    # legacy pages state it only in their breadcrumb trail
     wrong = []
     for i in _indices():
         truth = _truth(i)
-        if truth is not None and truth["template"] != "legacy" and _item(i)["section"] != truth["section"]:
+        if truth is not None and _item(i)["section"] != truth["section"]:
             wrong.append((i, _item(i)["section"], truth["section"]))
     assert not wrong, wrong[:5]
 

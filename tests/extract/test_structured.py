@@ -598,6 +598,33 @@ def test_find_html_breadcrumbs_from_aria_nav_and_microdata() -> None:
 @pytest.mark.parametrize(
     "html",
     [
+        # Drupal 7: links separated by guillemets, the current page as bare text
+        '<div class="breadcrumb"><a href="/">Home</a> » <a href="/clinical/lung-cancer">Lung Cancer</a> » Title</div>',
+        # Drupal 8+: a nav with a hidden heading and a list
+        '<nav class="breadcrumb" role="navigation" aria-labelledby="system-breadcrumb">'
+        '<h2 id="system-breadcrumb" class="visually-hidden">Breadcrumb</h2>'
+        '<ol><li><a href="/">Home</a></li><li><a href="/clinical/lung-cancer">Lung Cancer</a></li></ol></nav>',
+        # WordPress (Yoast): nested spans in a paragraph with the id
+        '<p id="breadcrumbs"><span><span><a href="/">Home</a> » <span><a href="/clinical/lung-cancer">Lung Cancer</a>'
+        ' » <span class="breadcrumb_last" aria-current="page">Title</span></span></span></span></p>',
+        # Bootstrap
+        '<ol class="breadcrumb mb-0"><li class="breadcrumb-item"><a href="/">Home</a></li>'
+        '<li class="breadcrumb-item"><a href="/clinical/lung-cancer">Lung Cancer</a></li></ol>',
+    ],
+)
+def test_find_html_breadcrumbs_by_class_or_id(html: str) -> None:
+    assert find_html_breadcrumbs(parse_html(f"<html><body>{html}</body></html>")) == [
+        {"name": "Home", "url": "/"}, {"name": "Lung Cancer", "url": "/clinical/lung-cancer"}]
+
+
+def test_breadcrumb_words_in_other_class_names_are_not_a_trail() -> None:
+    html = '<div class="breadcrumb-wrapper-theme no-breadcrumbs"><a href="/x">Not a crumb</a></div>'
+    assert find_html_breadcrumbs(parse_html(f"<html><body>{html}</body></html>")) == []
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
         "",
         "   ",
         "<",

@@ -193,6 +193,15 @@ def _headed_by(h1: HtmlElement | None) -> Callable[[HtmlElement], bool]:
 _BREADCRUMB_ROOT_X = XPath(
     "//@itemtype[contains(., 'BreadcrumbList')] | //@aria-label[contains(., 'readcrumb') or contains(., 'READCRUMB')]"
 )
+#: A breadcrumb trail named by its class or id alone: Drupal's ``div.breadcrumb`` /
+#: ``nav.breadcrumb``, WordPress's ``#breadcrumbs``, Bootstrap's ``ol.breadcrumb``.
+_BREADCRUMB_CLASS_X = XPath(
+    "//@class[contains(concat(' ', normalize-space(.), ' '), ' breadcrumb ')"
+    " or contains(concat(' ', normalize-space(.), ' '), ' breadcrumbs ')"
+    " or contains(concat(' ', normalize-space(.), ' '), ' Breadcrumb ')"
+    " or contains(concat(' ', normalize-space(.), ' '), ' Breadcrumbs ')]"
+    " | //@id[. = 'breadcrumb' or . = 'breadcrumbs' or . = 'Breadcrumb' or . = 'Breadcrumbs']"
+)
 _CRUMB_ITEM_X = XPath(".//*[@itemprop='itemListElement']")
 _LI_X = XPath(".//li")
 _A_X = XPath(".//a")
@@ -200,8 +209,11 @@ _A_HREF_X = XPath(".//a[@href]")
 
 
 def find_html_breadcrumbs(tree: HtmlElement) -> list[dict[str, str | None]]:
-    """Breadcrumbs from microdata (``itemtype`` BreadcrumbList) or ``nav[aria-label~=breadcrumb]``."""
-    for root in _owners(_BREADCRUMB_ROOT_X(tree)):
+    """Breadcrumbs from microdata (``itemtype`` BreadcrumbList) or ``nav[aria-label~=breadcrumb]``,
+    else from an element whose class or id is ``breadcrumb(s)``: its list items, or its links."""
+    for root in _owners(_BREADCRUMB_ROOT_X(tree)) + _owners(_BREADCRUMB_CLASS_X(tree)):
+        if root.tag in ("body", "html"):
+            continue
         crumbs: list[dict[str, str | None]] = []
         items = _CRUMB_ITEM_X(root) or _LI_X(root) or _A_X(root)
         for item in items:
