@@ -210,7 +210,8 @@ class ArticlePage:
 
     @cached_property
     def _visible_dates(self) -> tuple[str | None, str | None]:
-        """``find_dates`` over the visible page; only called when no structured date exists."""
+        """``find_dates`` over the visible page; only called when no structured date exists, or
+        to break a tie between structured dates that all disagree."""
         try:
             return find_dates(self.html, self.url)
         except Exception:  # one failing source must not lose the other fields
@@ -335,9 +336,9 @@ class ArticlePage:
     def _modified(self) -> tuple[str | None, str | None]:
         """(source, raw value) of the modification date: the own document's, else the meta
         tags'; the visible page's only when the page has no structured date at all."""
-        for source, value in (("jsonld", self._ld("date_modified")), ("nextjs", self.nextjs.date_modified),
+        for source, found in (("jsonld", _first_date(self._ld("date_modified"))),
+                              ("nextjs", _first_date(self.nextjs.date_modified)),
                               ("meta", _first_date(*self.meta.all(*_MODIFIED_META)))):
-            found = _first_date(value)
             if found:
                 return source, found
         if self._published_check.source not in (None, "visible"):
