@@ -76,6 +76,7 @@ class Page:
     error: str | None = None
     page_type: str | None = None
     structured: tuple[str, ...] = ()  # structured sources present (JSON-LD types, Next data, meta)
+    documents: str = ""  # how the own document was found in each structured source (provenance)
     fields: dict[str, FieldSource] = field(default_factory=dict)
     values: dict[str, str | None] = field(default_factory=dict)  # field values as exported, shown short
     removed: Counter[str] = field(default_factory=Counter)  # boilerplate lines stripped, per rule
@@ -300,7 +301,7 @@ def _page_lines(number: int, page: Page) -> list[str]:
         return [f"{head}  {page.status or '---'} {page.error or ''}".rstrip()]
     kind = page.page_type or "other"
     sources = ", ".join(page.structured) or "no structured data"
-    lines = [f"{head}  {kind}; {sources}"]
+    lines = [f"{head}  {kind}; {sources}" + (f"; own document: {page.documents}" if page.documents else "")]
     if not page.is_article:
         lines.append("      not an article: the crawl skips it")
         return lines
@@ -309,18 +310,21 @@ def _page_lines(number: int, page: Page) -> list[str]:
         if found is None:
             continue
         value = page.values.get(name)
-        shown = f'"{value}"' if value else "(empty)"
-        source = found.source or "-"
-        line = f"      {_FIELD_LABELS[name]:<9} {source:<13} {shown}"
+        line = f"      {_FIELD_LABELS[name]:<9} {found.source or '-':<20} " + (f'"{value}"' if value else "(empty)")
         if found.agree:
             line += f"; agree: {', '.join(found.agree)}"
         if found.disagree:
-            line += "; DISAGREE: " + ", ".join(f'{s} "{found.values.get(s, "")}"' for s in found.disagree)
+            line += "; DISAGREE: " + ", ".join(f'{s} "{_cut(found.values.get(s, ""))}"' for s in found.disagree)
         lines.append(line)
     problems = ", ".join(page.date_problems)
     stripped = ", ".join(f"{reason} {count}" for reason, count in sorted(page.removed.items()))
     lines.append(f"      stripped  {stripped or 'nothing'}" + (f"; date problems: {problems}" if problems else ""))
     return lines
+
+
+def _cut(value: str, limit: int = 60) -> str:
+    value = " ".join(value.split())
+    return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
 def render_verdict(findings: Findings, verdict: Verdict) -> list[str]:

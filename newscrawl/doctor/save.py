@@ -6,7 +6,8 @@ so a case folder dropped there becomes a regression test::
     DIR/<case>/input.html      the body exactly as received (bytes, after HTTP content decoding)
     DIR/<case>/expected.json   {"url", "requestUrl", "status", "fetchedAt", "sampledFrom",
                                 "headers": as received, but Set-Cookie,
-                                "item": the page object's fields (to_item(), without the raw body),
+                                "item": the page object's fields (to_item() but the raw body and
+                                        the provenance),
                                 "line": the crawl line's datePublished, dateModified, articleBody}
 
 ``item`` and ``line`` hold what the extraction produced; a person corrects them where they are
@@ -26,6 +27,9 @@ from urllib.parse import urlsplit
 #: The crawl line's fields that the steps after the page object decide (dates normalised,
 #: boilerplate stripped); every other field is checked in ``item``.
 LINE_FIELDS = ("datePublished", "dateModified", "articleBody")
+#: Page object fields not written to ``item``: the raw body (``line`` has the crawl's), and the
+#: provenance, a diagnosis the report prints rather than a value to correct.
+NOT_SAVED = frozenset({"articleBody", "provenance"})
 #: Not kept: the crawl sends no cookies, and a session cookie has no place in the repository.
 DROPPED_HEADERS = frozenset({"set-cookie"})
 _UNSAFE = re.compile(r"[^a-z0-9]+")
@@ -68,7 +72,7 @@ def write_case(
         "fetchedAt": fetched.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "sampledFrom": via,
         "headers": {k: v for k, v in headers.items() if k.lower() not in DROPPED_HEADERS},
-        "item": {k: v for k, v in raw_item.items() if k != "articleBody"},
+        "item": {k: v for k, v in raw_item.items() if k not in NOT_SAVED},
         "line": {k: item.get(k) for k in LINE_FIELDS},
     }
     (folder / "expected.json").write_text(json.dumps(expected, ensure_ascii=False, indent=2) + "\n", "utf-8")

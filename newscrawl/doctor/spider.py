@@ -28,7 +28,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.utils.misc import build_from_crawler, load_object
 
 from newscrawl.config import get_bool
-from newscrawl.doctor.fields import BODY_SOURCES, FIELDS, JSONLD, META, NEXT, field_report
+from newscrawl.doctor.fields import FIELDS, documents, field_report
 from newscrawl.doctor.report import Findings, Page, Surface, count_fresh, link_time, surface_order
 from newscrawl.doctor.save import write_case
 from newscrawl.extract import discovery
@@ -229,7 +229,9 @@ class DoctorSpider(scrapy.Spider):
         item = processed.item
         page.page_type = item.get("pageType")
         page.structured = structured_sources(article)
-        page.fields = field_report(article, item, timezone=self.timezone)
+        provenance = item.get("provenance") or {}
+        page.fields = field_report(provenance)
+        page.documents = documents(provenance)
         page.values = shown_values(item)
         page.removed = processed.removed
         page.date_problems = processed.date_problems
@@ -261,12 +263,12 @@ def structured_sources(page: ArticlePage) -> tuple[str, ...]:
     """The structured sources a page carries: JSON-LD (with its types), Next data, meta tags."""
     out = []
     if page.jsonld.types:
-        out.append(f"{JSONLD} {'/'.join(dict.fromkeys(page.jsonld.types))}")
+        out.append(f"JSON-LD {'/'.join(dict.fromkeys(page.jsonld.types))}")
     if page.nextjs.found:
-        out.append(NEXT)
+        out.append("Next data")
     tags = sum(len(v) for k, v in page.meta.values.items() if k.startswith(_META_KEYS))
     if tags:
-        out.append(f"{tags} {META} tags")
+        out.append(f"{tags} meta tags")
     return tuple(out)
 
 
@@ -278,8 +280,7 @@ def shown_values(item: dict[str, Any]) -> dict[str, str | None]:
         if name == "authors":
             value = ", ".join(a.get("name", "") for a in value or []) or None
         elif name == "articleBody" and value:
-            method = item.get("bodyMethod") or ""
-            value = f"{len(value)} chars ({method}{'' if method in BODY_SOURCES else ', generic'}): {value[:40]}"
+            value = f"{len(value)} chars: {value[:50]}"
         if isinstance(value, str) and len(value) > 80:
             value = value[:79] + "…"
         out[name] = value or None

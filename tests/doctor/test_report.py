@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from newscrawl.doctor.fields import JSONLD, META, NEXT, TITLE, VISIBLE, FieldSource
+from newscrawl.doctor.fields import FieldSource, field_report
 from newscrawl.doctor.report import Findings, Page, Surface, count_fresh, judge, render
 from newscrawl.doctor.save import case_name
 from newscrawl.doctor.spider import sample
@@ -44,7 +44,7 @@ def good_surfaces() -> list[Surface]:
 
 
 def article(path: str, **override: FieldSource | None) -> Page:
-    fields = {name: FieldSource(name, JSONLD, {JSONLD: "x", NEXT: "x"}, (NEXT,)) for name in FIELDS}
+    fields = {name: FieldSource(name, "jsonld", {"jsonld": "x", "nextjs": "x"}, ("nextjs",)) for name in FIELDS}
     values: dict[str, str | None] = {name: "x" for name in FIELDS}
     for name, found in override.items():
         if found is None:
@@ -72,23 +72,23 @@ def test_all_fields_from_structured_data_is_ready() -> None:
 
 
 def test_a_field_empty_on_more_than_a_fifth_of_pages_is_at_risk() -> None:
-    pages = [article(f"/view/{i}", section=None if i < 3 else FieldSource("section", JSONLD)) for i in range(10)]
+    pages = [article(f"/view/{i}", section=None if i < 3 else FieldSource("section", "jsonld")) for i in range(10)]
     assert verdict_for(pages) == {"section: empty on 3/10 article pages": ["/view/0", "/view/1", "/view/2"]}
-    pages = [article(f"/view/{i}", section=None if i < 2 else FieldSource("section", JSONLD)) for i in range(10)]
+    pages = [article(f"/view/{i}", section=None if i < 2 else FieldSource("section", "jsonld")) for i in range(10)]
     assert verdict_for(pages) == {}  # 2/10 is not more than 20%
 
 
 def test_date_modified_may_be_empty_and_authors_often() -> None:
     assert verdict_for([article(f"/view/{i}", dateModified=None) for i in range(5)]) == {}
-    pages = [article(f"/view/{i}", authors=None if i < 5 else FieldSource("authors", JSONLD)) for i in range(10)]
+    pages = [article(f"/view/{i}", authors=None if i < 5 else FieldSource("authors", "nextjs")) for i in range(10)]
     assert verdict_for(pages) == {}
     pages.append(article("/view/10", authors=None))
     assert list(verdict_for(pages)) == ["authors: empty on 6/11 article pages"]
 
 
 def test_fallback_only_on_more_than_half_of_pages_is_at_risk() -> None:
-    visible = FieldSource("datePublished", VISIBLE, {VISIBLE: "June 1st 2025"})
-    meta = FieldSource("datePublished", META, {META: "2025-06-01"})
+    visible = FieldSource("datePublished", "visible", {"visible": "June 1st 2025"}, checked=True)
+    meta = FieldSource("datePublished", "meta", {"meta": "2025-06-01"}, checked=True)
     pages = [article(f"/view/{i}", datePublished=visible if i < 6 else meta) for i in range(10)]
     risks = verdict_for(pages)
     assert list(risks) == ["datePublished: from the visible page only (no structured source) on 6/10 article "
@@ -97,27 +97,45 @@ def test_fallback_only_on_more_than_half_of_pages_is_at_risk() -> None:
 
 
 def test_body_from_the_generic_extractor_is_at_risk_only_when_almost_always() -> None:
-    generic = FieldSource("articleBody", VISIBLE, {VISIBLE: "text"})
-    seven = [article(f"/view/{i}", articleBody=generic if i < 7 else FieldSource("articleBody", NEXT))
+    generic = FieldSource("articleBody", "html-generic-merged")
+    seven = [article(f"/view/{i}", articleBody=generic if i < 7 else FieldSource("articleBody", "nextjs-portable-text"))
              for i in range(10)]
     assert verdict_for(seven) == {}
-    eight = [article(f"/view/{i}", articleBody=generic if i < 8 else FieldSource("articleBody", NEXT))
+    eight = [article(f"/view/{i}", articleBody=generic if i < 8 else FieldSource("articleBody", "nextjs-portable-text"))
              for i in range(10)]
     assert list(verdict_for(eight)) == ["articleBody: from the visible page only (no structured source) on 8/10 "
                                         "article pages (more than 75%)"]
 
 
 def test_headline_disagreeing_with_title_is_named() -> None:
-    off = FieldSource("headline", JSONLD, {JSONLD: "A", TITLE: "B"}, (), (TITLE,))
-    pages = [article(f"/view/{i}", headline=off if i % 2 else FieldSource("headline", JSONLD)) for i in range(6)]
+    off = FieldSource("headline", "jsonld", {"jsonld": "A", "title": "B"}, (), ("title",), checked=True)
+    pages = [article(f"/view/{i}", headline=off if i % 2 else FieldSource("headline", "jsonld")) for i in range(6)]
     assert verdict_for(pages) == {"headline: disagrees with <title> on 3/6 article pages":
                                   ["/view/1", "/view/3", "/view/5"]}
 
 
 def test_sources_that_disagree_are_at_risk() -> None:
-    split = FieldSource("authors", JSONLD, {JSONLD: "A", META: "B"}, (), (META,))
-    pages = [article(f"/view/{i}", authors=split) for i in range(3)] + [article("/view/ok")]
-    assert list(verdict_for(pages)) == ["authors: sources disagree on 3/4 article pages"]
+    split = FieldSource("datePublished", "meta", {"jsonld": "2025-06-11", "meta": "2025-06-03", "time": "2025-06-03"},
+                        ("time",), ("jsonld",), checked=True)
+    pages = [article(f"/view/{i}", datePublished=split) for i in range(3)] + [article("/view/ok")]
+    assert list(verdict_for(pages)) == ["datePublished: sources disagree on 3/4 article pages"]
+
+
+def test_the_report_reads_the_page_objects_provenance() -> None:
+    provenance = {
+        "documents": {"jsonld": "url", "nextjs": "absent"},
+        "headline": {"source": "jsonld", "agree": ["jsonld", "og_title", "h1"], "disagree": ["title"],
+                     "values": {"jsonld": "A", "og_title": "A", "title": "B", "h1": "A"}},
+        "datePublished": {"source": "meta", "agree": ["meta"], "disagree": [], "values": {"meta": "2025-06-03"}},
+        "dateModified": {"source": None}, "authors": {"source": "byline"},
+        "section": {"source": "breadcrumbs"}, "articleBody": {"source": "html-generic"},
+    }
+    fields = field_report(provenance)
+    assert fields["headline"] == FieldSource("headline", "jsonld", provenance["headline"]["values"],
+                                             ("og_title", "h1"), ("title",), checked=True)
+    assert [name for name, found in fields.items() if found.fallback] == ["authors", "articleBody", "section"]
+    assert not fields["authors"].checked and fields["dateModified"].source is None
+    assert field_report({})["headline"] == FieldSource("headline", None)
 
 
 def test_pages_without_structured_data_and_failed_fetches() -> None:
