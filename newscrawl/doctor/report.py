@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 from newscrawl.doctor.fields import FIELDS, TITLE, FieldSource
@@ -89,8 +90,7 @@ class Page:
 
     @property
     def path(self) -> str:
-        parts = urlsplit(self.url)
-        return parts.path + (f"?{parts.query}" if parts.query else "")
+        return _short_url(self.url)
 
 
 @dataclass
@@ -227,6 +227,24 @@ def _field_risks(articles: list[Page]) -> list[Risk]:
     return risks
 
 
+def shown_values(item: dict[str, Any]) -> dict[str, str | None]:
+    """Each checked field's exported value as one short line (empty: None)."""
+    out: dict[str, str | None] = {}
+    for name in FIELDS:
+        value = item.get(name)
+        if name == "authors":
+            value = ", ".join(a.get("name", "") for a in value or [])
+        elif name == "articleBody" and value:
+            value = f"{len(value)} chars: {value[:50]}"
+        out[name] = _cut(value, 80) if isinstance(value, str) and value else None
+    return out
+
+
+def _cut(value: str, limit: int = 60) -> str:
+    value = " ".join(value.split())
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
 def _paths(pages: list[Page]) -> tuple[str, ...]:
     return tuple(p.path for p in pages)
 
@@ -320,11 +338,6 @@ def _page_lines(number: int, page: Page) -> list[str]:
     stripped = ", ".join(f"{reason} {count}" for reason, count in sorted(page.removed.items()))
     lines.append(f"      stripped  {stripped or 'nothing'}" + (f"; date problems: {problems}" if problems else ""))
     return lines
-
-
-def _cut(value: str, limit: int = 60) -> str:
-    value = " ".join(value.split())
-    return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
 def render_verdict(findings: Findings, verdict: Verdict) -> list[str]:

@@ -28,8 +28,8 @@ from scrapy.http import Response, TextResponse
 from scrapy.utils.misc import build_from_crawler, load_object
 
 from newscrawl.config import get_bool
-from newscrawl.doctor.fields import FIELDS, documents, field_report
-from newscrawl.doctor.report import Findings, Page, Surface, count_fresh, link_time, surface_order
+from newscrawl.doctor.fields import documents, field_report
+from newscrawl.doctor.report import Findings, Page, Surface, count_fresh, link_time, shown_values, surface_order
 from newscrawl.doctor.save import write_case
 from newscrawl.extract import discovery
 from newscrawl.extract.dates import DEFAULT_TIMEZONE
@@ -270,21 +270,6 @@ def structured_sources(page: ArticlePage) -> tuple[str, ...]:
     if tags:
         out.append(f"{tags} meta tags")
     return tuple(out)
-
-
-def shown_values(item: dict[str, Any]) -> dict[str, str | None]:
-    """Each checked field's exported value as one short string (empty: None)."""
-    out: dict[str, str | None] = {}
-    for name in FIELDS:
-        value = item.get(name)
-        if name == "authors":
-            value = ", ".join(a.get("name", "") for a in value or []) or None
-        elif name == "articleBody" and value:
-            value = f"{len(value)} chars: {value[:50]}"
-        if isinstance(value, str) and len(value) > 80:
-            value = value[:79] + "…"
-        out[name] = value or None
-    return out
 
 
 def _reason(failure: Failure) -> str:
