@@ -41,13 +41,12 @@ RETRY_TIMES = 1
 REPORT_FILE = "doctor-report.txt"
 
 
-def doctor_settings(timeout: float, settings: Settings | None = None) -> Settings:
+def doctor_settings(timeout: float) -> Settings:
     """The project's settings (newscrawl's own outside a project folder, never Scrapy's bare
     defaults, which would not obey robots.txt) with everything that writes or remembers off."""
-    if settings is None:
-        settings = get_project_settings()
-        if not os.environ.get(ENVVAR):  # no scrapy.cfg found from here
-            settings.setmodule("newscrawl.settings", priority="project")
+    settings = get_project_settings()
+    if not os.environ.get(ENVVAR):  # no scrapy.cfg found from here
+        settings.setmodule("newscrawl.settings", priority="project")
     settings.setdict({
         "ITEM_PIPELINES": {},
         "FEEDS": {},
