@@ -35,6 +35,10 @@ logger = logging.getLogger(__name__)
 # HTML
 
 _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+#: ``huge_tree``: without it libxml2 drops a text node over 10 MB (a big JSON-LD or
+#: ``__NEXT_DATA__`` script would read as empty, and the page be skipped as "other").
+_HTML_PARSER = lxml.html.HTMLParser(huge_tree=True)
+_PLAIN_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
 
 
 def parse_html(html: str) -> HtmlElement:
@@ -45,11 +49,11 @@ def parse_html(html: str) -> HtmlElement:
     if not text.strip():
         return _empty_tree()
     try:
-        return lxml.html.document_fromstring(text)
+        return lxml.html.document_fromstring(text, parser=_HTML_PARSER)
     except (ParserError, ValueError):
         pass
     try:  # control characters are the usual reason lxml refuses a string
-        return lxml.html.document_fromstring(strip_control_chars(text))
+        return lxml.html.document_fromstring(strip_control_chars(text), parser=_HTML_PARSER)
     except (ParserError, ValueError):
         logger.debug("unparseable HTML, using an empty document", exc_info=True)
         return _empty_tree()
@@ -98,9 +102,8 @@ def parse_html_plain(html: str | bytes) -> etree._Element | None:
             html = html.encode("utf-8")
     elif not html.strip():
         return None
-    parser = etree.HTMLParser(remove_comments=True, remove_pis=True)
     try:
-        root = etree.fromstring(html, parser)
+        root = etree.fromstring(html, _PLAIN_PARSER)
     except (ValueError, etree.ParserError, etree.XMLSyntaxError):
         return None
     if root is None or not isinstance(root.tag, str):
