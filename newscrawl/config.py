@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from scrapy.settings import default_settings as scrapy_defaults
+
 from newscrawl import settings as project_settings
 
 if TYPE_CHECKING:
@@ -112,3 +114,46 @@ def get_ratio(settings: BaseSettings | None, name: str) -> float:
 
 def get_str(settings: BaseSettings | None, name: str, *, empty_ok: bool = False) -> str:
     return str(setting(settings, name, empty_ok=empty_ok))
+
+
+#: Scrapy settings whose values make no sense below a minimum (inclusive), and whether Scrapy
+#: reads them as whole numbers. The others are checked for their type only (a few, such as
+#: DEPTH_PRIORITY, may be negative; Scrapy reads some whole-number defaults as floats).
+SCRAPY_MINIMUMS: dict[str, tuple[float, bool]] = {
+    "CONCURRENT_REQUESTS": (1, True),
+    "CONCURRENT_REQUESTS_PER_DOMAIN": (1, True),
+    "CONCURRENT_ITEMS": (1, True),
+    "DOWNLOAD_MAXSIZE": (0, True),
+    "DOWNLOAD_WARNSIZE": (0, True),
+    "RETRY_TIMES": (0, True),
+    "REDIRECT_MAX_TIMES": (0, True),
+    "CLOSESPIDER_ITEMCOUNT": (0, True),
+    "CLOSESPIDER_PAGECOUNT": (0, True),
+    "CLOSESPIDER_ERRORCOUNT": (0, True),
+    "MEMUSAGE_LIMIT_MB": (0, True),
+    "DOWNLOAD_DELAY": (0, False),
+    "DOWNLOAD_TIMEOUT": (0, False),
+    "CLOSESPIDER_TIMEOUT": (0, False),
+}
+
+
+def check_scrapy_settings(settings: BaseSettings) -> None:
+    """Check Scrapy's own typed settings (``-s DOWNLOAD_MAXSIZE=abc``) before the crawl starts.
+
+    Scrapy reads them deep inside its components and fails with a bare ``ValueError`` that does
+    not say which setting was wrong; this raises :class:`BadSettingsError` naming it instead.
+    Each Scrapy setting whose default is a number or a boolean must convert to that type.
+    """
+    for name, default in vars(scrapy_defaults).items():
+        if not name.isupper() or type(default) not in (bool, int, float) or name not in settings:
+            continue
+        raw = settings.get(name)
+        if raw is None:
+            continue
+        minimum, whole = SCRAPY_MINIMUMS.get(name, (None, False))
+        if type(default) is bool:
+            _convert(name, raw, bool)
+            continue
+        value = _convert(name, raw, int if whole else float)
+        if minimum is not None and value < minimum:
+            raise _bad(name, raw, f"must be >= {minimum:g}")

@@ -71,7 +71,10 @@ EXTENSIONS = {
     "newscrawl.extensions.StatsFile": 900,
 }
 SPIDER_MIDDLEWARES = {"newscrawl.incremental.IncrementalSpiderMiddleware": 950}
-DOWNLOADER_MIDDLEWARES = {"newscrawl.incremental.ConditionalRequestMiddleware": 800}
+DOWNLOADER_MIDDLEWARES = {
+    "newscrawl.offsite.SameOriginMiddleware": 40,  # before robots.txt and Scrapy's host-only check
+    "newscrawl.incremental.ConditionalRequestMiddleware": 800,
+}
 
 # -- Pipelines: one job each, in this order ---------------------------------------------------
 ITEM_PIPELINES = {

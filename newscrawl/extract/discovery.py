@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html import unescape
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import SplitResult, parse_qs, urljoin, urlsplit
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -131,14 +131,37 @@ def card_date(text: str) -> str | None:
     return match.group(0) if match else None
 
 
-def is_article_url(url: str, host: str) -> bool:
-    """True for an http(s) URL on ``host`` whose path is an article path."""
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _host_port(parts: SplitResult) -> tuple[str, int | None] | None:
+    """(host name, port) of a split URL, a scheme's default port as None; None if malformed."""
+    try:
+        port = parts.port
+    except ValueError:  # a port that is not a number, or out of range
+        return None
+    if port == _DEFAULT_PORTS.get(parts.scheme):
+        port = None
+    return (parts.hostname or "", port)
+
+
+def on_host(url: str, host: str) -> bool:
+    """True when the http(s) ``url`` is on ``host`` (``name`` or ``name:port``): same host name
+    and same port. Another port on the same host is another server, never the site."""
     parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return False
+    site = _host_port(urlsplit(f"{parts.scheme}://{host.lower()}"))
+    return site is not None and _host_port(parts) == site
+
+
+def is_article_url(url: str, host: str) -> bool:
+    """True for an http(s) URL on ``host`` (host name and port) whose path is an article path."""
+    path = urlsplit(url).path
     return (
-        parts.scheme in ("http", "https")
-        and parts.hostname == host.split(":")[0].lower()
-        and parts.path.lower().startswith(ARTICLE_PATH_PREFIX)
-        and len(parts.path) > len(ARTICLE_PATH_PREFIX)
+        on_host(url, host)
+        and path.lower().startswith(ARTICLE_PATH_PREFIX)
+        and len(path) > len(ARTICLE_PATH_PREFIX)
     )
 
 
@@ -190,9 +213,9 @@ def parse_listing(html: str, url: str, host: str) -> Listing:
     listings: list[str] = []
     next_page = None
     for anchor, target in _anchors(tree, url):
-        parts = urlsplit(target)
-        if parts.hostname != host.split(":")[0].lower():
+        if not on_host(target, host):
             continue
+        parts = urlsplit(target)
         if is_article_url(target, host):
             if target not in articles:
                 card = _card_of(anchor, target, url)

@@ -49,7 +49,7 @@ from newscrawl.extract.structured.visible import (
     find_html_breadcrumbs,
     find_time_published,
 )
-from newscrawl.extract.text import clean_text, decode_html, dedupe
+from newscrawl.extract.text import clean_text, decode_html, dedupe, output_value
 
 logger = logging.getLogger(__name__)
 
@@ -502,8 +502,12 @@ class ArticlePage:
 
     def to_item(self) -> dict[str, Any]:
         """The raw item; keys as in the README's "Output" field table, plus the internal
-        ``pageType`` and ``provenance`` (:meth:`provenance`), never exported."""
-        return {
+        ``pageType`` and ``provenance`` (:meth:`provenance`), never exported.
+
+        Every string in it is fit for consumers (:func:`newscrawl.extract.text.output_value`):
+        whatever control characters or bidi overrides the page carried, none reaches the output.
+        """
+        item = {
             "url": self.url,
             "canonicalUrl": self.canonical_url() or self.url,
             "headline": self.headline(),
@@ -521,6 +525,7 @@ class ArticlePage:
             "pageType": self.page_type(),
             "provenance": self.provenance(),
         }
+        return {name: output_value(value, multiline=name == "articleBody") for name, value in item.items()}
 
 
 def _media_type(types: Any) -> str | None:

@@ -12,7 +12,9 @@ import logging
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import Any
 
+import charset_normalizer
 from w3lib.encoding import html_body_declared_encoding, html_to_unicode, http_content_type_encoding, resolve_encoding
 
 logger = logging.getLogger(__name__)
@@ -41,6 +43,45 @@ def clean_text(value: object) -> str:
     if "&" in value:
         value = html.unescape(value)
     return _WS_RE.sub(" ", value.translate(_ZERO_WIDTH)).strip()
+
+
+#: ANSI/VT escape sequences (colours, cursor moves, terminal titles), C0 and C1 forms
+_ESCAPE_SEQ_RE = re.compile(r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?")
+#: characters str.splitlines() breaks at, besides "\n" (and "\r\n")
+_LINE_BREAKS_RE = re.compile("\r\n?|[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_BLANK_LINES_RE = re.compile(r"\n{3,}")
+#: C0 and C1 controls (tab and newline are handled by the caller), bidi embeddings, overrides
+#: and isolates, zero-width characters, byte-order marks, soft hyphens and non-characters
+_JUNK_RE = re.compile(
+    "[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\u00ad\u200b-\u200d\u202a-\u202e\u2060-\u2064"
+    "\u2066-\u2069\ufeff\ufff9-\ufffb\ufffe\uffff]"
+)
+
+
+def output_text(value: str, *, multiline: bool = False) -> str:
+    """``value`` fit for consumers: no control characters, escape sequences, bidi overrides or
+    zero-width junk, and no line break other than "\n".
+
+    ``multiline`` (the body): every line break (U+2028, U+2029, U+0085, "\r", vertical tab...)
+    becomes "\n" (never more than one blank line in a row) and tabs stay. Otherwise line breaks
+    and tabs become spaces and spacing is collapsed. Either way a JSON line holding the value
+    splits nowhere under ``str.splitlines()``.
+    """
+    value = _JUNK_RE.sub("", _ESCAPE_SEQ_RE.sub("", value))
+    if multiline:
+        return _BLANK_LINES_RE.sub("\n\n", _LINE_BREAKS_RE.sub("\n", value))
+    return _WS_RE.sub(" ", _LINE_BREAKS_RE.sub(" ", value)).strip()
+
+
+def output_value(value: Any, *, multiline: bool = False) -> Any:
+    """:func:`output_text` applied to every string in ``value`` (nested lists and dicts too)."""
+    if isinstance(value, str):
+        return output_text(value, multiline=multiline)
+    if isinstance(value, list):
+        return [output_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: output_value(v) for k, v in value.items()}
+    return value
 
 
 def strip_tags(value: str | None) -> str | None:
@@ -118,6 +159,52 @@ def _declared_encoding(body: bytes, encoding: str | None, content_type: str | No
         return None
 
 
+#: CJK multi-byte encodings (canonical codec names) a page without a declaration may be in
+_CJK_ENCODINGS = frozenset({
+    "cp932", "shift_jis", "shift_jis_2004", "shift_jisx0213", "euc_jp", "euc_jis_2004",
+    "euc_jisx0213", "iso2022_jp", "gb2312", "gbk", "gb18030", "hz", "big5", "big5hkscs", "cp950",
+    "euc_kr", "cp949", "johab", "iso2022_kr",
+})
+#: how much of an undeclared page is looked at to tell its encoding
+_SNIFF_BYTES = 256 * 1024
+#: fewer non-ASCII characters than this are no evidence of a multi-byte encoding
+_MIN_SNIFF_CHARS = 8
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+
+
+def _kana(c: str) -> bool:
+    return "\u3040" <= c <= "\u30ff"
+
+
+def _hangul(c: str) -> bool:
+    return "\uac00" <= c <= "\ud7a3"
+
+
+def _sniff_multibyte(body: bytes) -> str | None:
+    """The CJK encoding of a page that is not UTF-8 and declares no charset, or None.
+
+    Japanese and Korean first: text that decodes strictly and is mostly kana or hangul (a
+    Western page almost never decodes strictly as either). Then a statistical detector, trusted
+    only when it names a CJK encoding: on Western pages it cannot tell windows-1252 from its
+    neighbours, and the caller's windows-1252 fallback is better there.
+    """
+    sample = body[:_SNIFF_BYTES]
+    for encoding, script in (("cp932", _kana), ("euc_jp", _kana), ("cp949", _hangul)):
+        try:  # incremental: the sample may end inside a character
+            text = codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
+        except UnicodeDecodeError:
+            continue
+        wide = [c for c in text if ord(c) > 0x7F]
+        if len(wide) >= _MIN_SNIFF_CHARS and sum(map(script, wide)) >= 0.3 * len(wide):
+            return encoding
+    if len(sample) - len(sample.translate(None, _HIGH_BYTES)) < _MIN_SNIFF_CHARS:
+        return None  # a few stray bytes: no evidence of a multi-byte text
+    best = charset_normalizer.from_bytes(sample).best()
+    if best is not None and codecs.lookup(best.encoding).name in _CJK_ENCODINGS:
+        return best.encoding
+    return None
+
+
 def decode_html(body: bytes | str, *, encoding: str | None = None, content_type: str | None = None) -> str:
     """Decode a page body to text; never raises.
 
@@ -126,7 +213,8 @@ def decode_html(body: bytes | str, *, encoding: str | None = None, content_type:
     declared encoding (explicit ``encoding``, then the Content-Type charset, then ``<meta>``).
     When the declaration is UTF-8 (or missing) but the bytes are not, each invalid byte run is
     read as windows-1252, which repairs the common "cp1252 page labelled utf-8" and mixed pages
-    without replacement characters.
+    without replacement characters; a page that declares nothing and is in a CJK encoding
+    (Shift_JIS, EUC-JP, GBK, Big5, EUC-KR) is recognised first (:func:`_sniff_multibyte`).
     """
     if isinstance(body, str):
         return body
@@ -153,4 +241,8 @@ def decode_html(body: bytes | str, *, encoding: str | None = None, content_type:
             return body.decode(declared, errors="replace")
         except LookupError:
             logger.debug("unknown encoding %r", declared)
+    if not declared:
+        sniffed = _sniff_multibyte(body)
+        if sniffed:
+            return body.decode(sniffed, errors="replace")
     return body.decode("utf-8", errors="newscrawl-cp1252")

@@ -24,7 +24,7 @@ from scrapy.utils.conf import arglist_to_dict
 from scrapy.utils.project import get_project_settings
 from scrapy.utils.reactor import _asyncio_reactor_path
 
-from newscrawl.config import BadSettingsError
+from newscrawl.config import BadSettingsError, check_scrapy_settings
 from newscrawl.run.exit_codes import EXIT_CRASH, EXIT_DEGRADED, EXIT_FAILED_START, EXIT_OK, EXIT_USAGE
 from newscrawl.run.judge import COMPLETE_REASONS
 from newscrawl.run.manager import RunManager
@@ -45,8 +45,9 @@ def _exit_for_exception(exc: BaseException) -> tuple[int, str]:
 def run_crawl(process: Any, spider: Any, spider_args: dict[str, Any]) -> int:
     """Run one crawl of ``spider`` (a name or class) in ``process`` and return its exit code."""
     try:
+        check_scrapy_settings(process.settings)
         crawler = process.create_crawler(spider)
-    except KeyError as exc:
+    except (KeyError, BadSettingsError) as exc:
         code, message = _exit_for_exception(exc)
         print(f"newscrawl crawl: {message}", file=sys.stderr)
         return code

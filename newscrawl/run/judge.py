@@ -65,9 +65,14 @@ def _sum_prefix(stats: dict[str, Any], prefix: str) -> int:
     return sum(int(v) for k, v in stats.items() if k.startswith(prefix) and isinstance(v, int))
 
 
+#: a request a middleware refused on purpose (robots.txt, another origin) is no failed download
+IGNORED_REQUESTS = "downloader/exception_type_count/scrapy.exceptions.IgnoreRequest"
+
+
 def request_errors(stats: dict[str, Any]) -> int:
-    """Failed downloads + 5xx/4xx answers (404/410 excluded: gone pages) + spider exceptions."""
-    errors = int(stats.get("downloader/exception_count", 0))
+    """Failed downloads (refused requests excluded) + 5xx/4xx answers (404/410 excluded: gone
+    pages) + spider exceptions."""
+    errors = int(stats.get("downloader/exception_count", 0)) - int(stats.get(IGNORED_REQUESTS, 0))
     for key, value in stats.items():
         if key.startswith("downloader/response_status_count/"):
             try:

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.utils.defer import maybe_deferred_to_future
 
@@ -338,6 +339,8 @@ class CancerNetworkSpider(scrapy.Spider):
             yield scrapy.Request(url, self.parse_article, meta=meta, errback=self.article_failed)
 
     def article_failed(self, failure: Any) -> None:
+        if failure.check(IgnoreRequest):  # refused on purpose (robots.txt, another origin): counted there
+            return
         self.crawler.stats.inc_value("newscrawl/spider/article_failed")
         logger.warning("Article request failed: %s: %s", failure.request.url, failure.value)
 
@@ -401,7 +404,7 @@ class CancerNetworkSpider(scrapy.Spider):
         return None
 
     def _on_site(self, url: str) -> bool:
-        return urlsplit(url).netloc.lower() == self.host
+        return discovery.on_host(url, self.host)
 
     def _older_than_since(self, raw: str | None) -> bool:
         """True when a date string says the entry predates ``since`` (unknown: keep)."""

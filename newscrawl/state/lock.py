@@ -22,6 +22,18 @@ class StateLockedError(StateError):
     """Another run holds the lock of the same state store."""
 
 
+class StateUnwritableError(StateError):
+    """The state folder cannot be written (read-only, full, no permission)."""
+
+
+def unwritable(path: Path, exc: OSError) -> StateUnwritableError:
+    """The error for an ``OSError`` met while creating or opening a file of the state."""
+    return StateUnwritableError(
+        f"cannot write the state folder {path.parent}: {exc.strerror or exc}; "
+        "make it writable or point NEWSCRAWL_STATE_DIR elsewhere"
+    )
+
+
 class RunLock:
     """``flock`` on ``path``; the holder's pid and run id are written into the file for humans."""
 
@@ -37,8 +49,11 @@ class RunLock:
         """Take the lock or raise :class:`StateLockedError` at once (never waits)."""
         if self._fd is not None:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise unwritable(self.path, exc) from exc
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -9,6 +9,7 @@ article that was not exported. ``synchronous=FULL`` makes a committed batch surv
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
@@ -24,7 +25,7 @@ from typing import Any
 
 from newscrawl.extract.dates.parse import parse_date
 from newscrawl.runinfo import utc_iso
-from newscrawl.state.lock import StateError
+from newscrawl.state.lock import StateError, unwritable
 
 logger = logging.getLogger(__name__)
 
@@ -207,8 +208,21 @@ class StateStore:
 
     # -- lifecycle -------------------------------------------------------------------------
     def open(self) -> StateStore:
-        """Open (creating if absent) and verify the file; raise :class:`StateCorruptError`."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        """Open (creating if absent) and verify the file; raise :class:`StateCorruptError`
+        (or ``StateUnwritableError`` when its folder cannot be written)."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            empty = self.path.exists() and self.path.stat().st_size == 0
+            if not os.access(self.path.parent, os.W_OK):
+                raise OSError(errno.EACCES, os.strerror(errno.EACCES))
+        except OSError as exc:
+            raise unwritable(self.path, exc) from exc
+        if empty:
+            # SQLite would take a 0-byte file for a new database: every article would be new
+            raise StateCorruptError(
+                f"state file {self.path} is empty (0 bytes); move it away or reset the state "
+                "explicitly (NEWSCRAWL_STATE_RESET=1)"
+            )
         try:
             db = sqlite3.connect(self.path, isolation_level=None, timeout=5.0)
         except sqlite3.Error as exc:

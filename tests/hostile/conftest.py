@@ -1,0 +1,70 @@
+"""Crawls of the hostile site: the real ``newscrawl crawl`` in a subprocess, its files and stats."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import newscrawl
+
+#: the checkout whose code this test process runs (crawls run the same code, from its folder)
+ROOT = Path(newscrawl.__file__).resolve().parents[1]
+ENV = dict(os.environ, PYTHONPATH=str(ROOT))
+
+
+@dataclass
+class Run:
+    """One finished crawl: exit code, output streams, the finished feed's lines and manifest."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    work: Path
+
+    @property
+    def out(self) -> Path:
+        return self.work / "output" / "cancernetwork"
+
+    def files(self) -> list[Path]:
+        return sorted(self.out.glob("*.jsonl")) if self.out.exists() else []
+
+    def raw(self) -> bytes:
+        (feed,) = self.files()
+        return feed.read_bytes()
+
+    def lines(self) -> list[dict[str, Any]]:
+        return [json.loads(line) for line in self.raw().decode("utf-8").split("\n") if line]
+
+    def manifest(self) -> dict[str, Any]:
+        (path,) = sorted(self.out.glob("*.manifest.json"))
+        return json.loads(path.read_text("utf-8"))
+
+    def stats(self) -> dict[str, Any]:
+        return json.loads((self.work / "stats.json").read_text("utf-8"))
+
+
+def crawl_command(base_url: str, work: Path, *settings: str) -> list[str]:
+    command = [sys.executable, "-m", "newscrawl.cli", "crawl", "cancernetwork", "-a", f"base_url={base_url}",
+               "-s", f"NEWSCRAWL_OUTPUT_DIR={work / 'output'}", "-s", f"NEWSCRAWL_STATE_DIR={work / 'state'}",
+               "-s", f"NEWSCRAWL_STATS_FILE={work / 'stats.json'}", "-s", "RETRY_TIMES=0",
+               "-s", "NEWSCRAWL_EXTRACT_WORKERS=1"]
+    for setting in settings:
+        command += ["-s", setting]
+    return command
+
+
+def crawl(base_url: str, work: Path, *settings: str, wrap: Sequence[str] | None = None,
+          timeout: float = 120) -> Run:
+    """Crawl ``base_url`` into ``work``; ``wrap(argv)`` may run it in a sandbox."""
+    work.mkdir(parents=True, exist_ok=True)
+    command = crawl_command(base_url, work, *settings)
+    if wrap is not None:
+        command = [*wrap, *command]
+    done = subprocess.run(command, cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=timeout)
+    return Run(done.returncode, done.stdout, done.stderr, work)
