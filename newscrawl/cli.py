@@ -9,35 +9,77 @@ can debug a page and benchmarks can measure extraction without a crawl.
 from __future__ import annotations
 
 import argparse
+import asyncio
+import functools
 import json
 import sys
 import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+from newscrawl.config import DEFAULTS
+from newscrawl.extract.discovery import on_host
+from newscrawl.extraction_pool import ExtractionError, ExtractionPool
 from newscrawl.items import ARTICLE_FIELDS
 from newscrawl.run.exit_codes import EXIT_OK, EXIT_USAGE
 
-#: ``newscrawl extract``: a source could not be read or identified (the others were still extracted)
+#: ``newscrawl extract``: a source could not be read, identified or extracted within the limits
+#: (the others were still extracted)
 EXIT_UNREADABLE = 1
 
 
-def _read(source: str, user_agent: str) -> tuple[bytes, dict[str, str], str | None]:
-    """Bytes, headers and final URL of a file path or an http(s) URL."""
+class Refused(ValueError):
+    """A source was refused before extraction: too large, or a redirect off its site."""
+
+
+class _SameSiteRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow a redirect only to http(s) on the same host and port as the URL asked for."""
+
+    def redirect_request(self, req: urllib.request.Request, fp: Any, code: int, msg: str,
+                         headers: Any, newurl: str) -> urllib.request.Request | None:
+        if not on_host(newurl, urlsplit(req.full_url).netloc):
+            raise Refused(f"redirect to {newurl} leaves {urlsplit(req.full_url).netloc} (refused)")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def _too_large(size: int, max_bytes: int) -> Refused:
+    return Refused(f"{size} bytes, over the page size cap of {max_bytes} (--max-bytes)")
+
+
+def _read(source: str, user_agent: str, max_bytes: int) -> tuple[bytes, dict[str, str], str | None]:
+    """Bytes, headers and final URL of a file path or an http(s) URL, at most ``max_bytes``."""
     if source.startswith(("http://", "https://")):
+        opener = urllib.request.build_opener(_SameSiteRedirects)
         request = urllib.request.Request(source, headers={"User-Agent": user_agent})
-        with urllib.request.urlopen(request, timeout=30) as response:  # http(s) only: checked above
-            return response.read(), dict(response.headers.items()), response.geturl()
-    return Path(source).read_bytes(), {}, None
+        with opener.open(request, timeout=30) as response:  # http(s) only: checked above
+            declared = response.headers.get("Content-Length", "")
+            if declared.isdigit() and int(declared) > max_bytes:
+                raise _too_large(int(declared), max_bytes)
+            body = response.read(max_bytes + 1)
+            if len(body) > max_bytes:
+                raise Refused(f"over the page size cap of {max_bytes} bytes (--max-bytes)")
+            return body, dict(response.headers.items()), response.geturl()
+    path = Path(source)
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise _too_large(size, max_bytes)
+    return path.read_bytes(), {}, None
+
+
+def _positive(kind: type) -> Any:
+    def convert(text: str) -> Any:
+        value = kind(text)
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be > 0, got {text}")
+        return value
+
+    return convert
 
 
 def extract_main(argv: Sequence[str]) -> int:
     """``newscrawl extract FILE_OR_URL [...] [--url URL]``: one JSON line per page."""
-    # imported here for start-up cost: `newscrawl crawl` needs neither
-    from newscrawl import settings
-    from newscrawl.processing import process_page
-
     parser = argparse.ArgumentParser(
         prog="newscrawl extract",
         description="Run the crawl's extraction, date and boilerplate steps on saved pages or URLs "
@@ -46,30 +88,55 @@ def extract_main(argv: Sequence[str]) -> int:
     parser.add_argument("sources", nargs="+", metavar="FILE_OR_URL")
     parser.add_argument("--url", help="the page's URL (one source only; several sources take "
                         "each page's own canonical link)")
-    parser.add_argument("--timezone", default=settings.NEWSCRAWL_TIMEZONE,
+    parser.add_argument("--timezone", default=DEFAULTS["NEWSCRAWL_TIMEZONE"],
                         help="zone for local times without one (default: %(default)s)")
+    parser.add_argument("--max-bytes", type=_positive(int), default=DEFAULTS["NEWSCRAWL_EXTRACT_MAX_BYTES"],
+                        help="refuse a page larger than this (default: %(default)s, NEWSCRAWL_EXTRACT_MAX_BYTES)")
+    parser.add_argument("--timeout", type=_positive(float), default=DEFAULTS["NEWSCRAWL_EXTRACT_TIMEOUT"],
+                        help="seconds one page may take to extract (default: %(default)s, "
+                        "NEWSCRAWL_EXTRACT_TIMEOUT)")
     args = parser.parse_args(argv)
     if args.url and len(args.sources) > 1:
         parser.error("--url takes one source; with several, each page's canonical link is used")
+    return asyncio.run(_extract_all(args))
+
+
+async def _extract_all(args: argparse.Namespace) -> int:
+    """Each source read within the size cap and extracted in a worker process within the time cap
+    (a page over it has its worker killed; the next page gets a new one)."""
+    # imported here for start-up cost: `newscrawl crawl` needs neither
+    from newscrawl import settings
+    from newscrawl.processing import process_page
+
+    pool = ExtractionPool(1, timeout=args.timeout)
     status = EXIT_OK
-    for source in args.sources:
-        try:
-            body, headers, final_url = _read(source, settings.USER_AGENT)
-        except (OSError, ValueError) as exc:
-            print(f"newscrawl extract: cannot read {source}: {exc}", file=sys.stderr)
-            status = EXIT_UNREADABLE
-            continue
-        url = args.url or final_url or Path(source).resolve().as_uri()
-        try:
-            item = process_page(url, body, headers=headers, timezone=args.timezone,
-                                url_from_canonical=not args.url and final_url is None)
-        except ValueError as exc:  # e.g. --url that is not an absolute http(s) URL
-            print(f"newscrawl extract: cannot identify {source}: {exc}", file=sys.stderr)
-            status = EXIT_UNREADABLE
-            continue
-        line: dict[str, Any] = {name: item.get(name) for name in ARTICLE_FIELDS}
-        line["pageType"] = item.get("pageType")
-        sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
+    try:
+        for source in args.sources:
+            try:
+                body, headers, final_url = _read(source, settings.USER_AGENT, args.max_bytes)
+            except Refused as exc:
+                print(f"newscrawl extract: refused {source}: {exc}", file=sys.stderr)
+                status = EXIT_UNREADABLE
+                continue
+            except (OSError, ValueError) as exc:
+                print(f"newscrawl extract: cannot read {source}: {exc}", file=sys.stderr)
+                status = EXIT_UNREADABLE
+                continue
+            url = args.url or final_url or Path(source).resolve().as_uri()
+            extract = functools.partial(process_page, headers=headers, timezone=args.timezone,
+                                        url_from_canonical=not args.url and final_url is None)
+            try:
+                item = await pool.run(extract, url, body)
+            except ExtractionError as exc:  # a bad --url, or over the time cap
+                print(f"newscrawl extract: cannot extract {source}: {exc}", file=sys.stderr)
+                status = EXIT_UNREADABLE
+                continue
+            line: dict[str, Any] = {name: item.get(name) for name in ARTICLE_FIELDS}
+            line["pageType"] = item.get("pageType")
+            sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+    finally:
+        await pool.close()
     return status
 
 

@@ -18,9 +18,11 @@ learns of lines that are in the file, and a recovered file is always finished, e
 up in exactly one finished file.
 
 The storage tells whoever finishes the run about each file it opens with the :data:`FEED_OPENED`
-signal; a receiver that calls :meth:`DurableFile.adopt` finishes the file itself at the end of
-the run (with the run's outcome in the manifest), otherwise the storage finishes it when Scrapy
-stores it.
+signal (and about each it cannot open with :data:`FEED_FAILED`); a receiver that calls
+:meth:`DurableFile.adopt` finishes the file itself at the end of the run (with the run's outcome
+in the manifest), otherwise the storage finishes it when Scrapy stores it. An OS error writing a
+file (disk full, read-only) is kept in :attr:`DurableFile.write_error`: the file keeps complete
+lines only, and the run fails.
 """
 
 from __future__ import annotations
@@ -65,6 +67,9 @@ CommitCallback = Callable[[list[dict[str, Any]], str], None]
 
 #: Signal sent by :class:`DurableFileFeedStorage` for each file it opens (argument ``file``).
 FEED_OPENED = object()
+#: Signal sent by :class:`DurableFileFeedStorage` when it cannot open a file (argument ``error``,
+#: naming the file and the OS error): nothing that run exports reaches that file.
+FEED_FAILED = object()
 
 
 def fsync_dir(path: Path) -> None:
@@ -173,6 +178,8 @@ class DurableFile:
         self.stored = False
         self.finalized = False
         self.adopted = False
+        #: the first OS error met writing this file (disk full, read-only...): lines were lost
+        self.write_error: str | None = None
         self.on_finished = on_finished
         self._buf = b""
         self._uncommitted: list[dict[str, Any]] = []
@@ -200,7 +207,16 @@ class DurableFile:
         if self._fd is None:
             raise ValueError("write to a closed DurableFile")
         data = bytes(data)
-        self._write_all(data)
+        size = os.fstat(self._fd).st_size
+        try:
+            self._write_all(data)
+        except OSError as exc:
+            self.failed(exc)
+            try:  # never leave half a line behind: the file keeps complete lines only
+                os.ftruncate(self._fd, size)
+            except OSError:
+                logger.warning("Could not cut the partly written line of %s", self.part_path)
+            raise
         self.bytes += len(data)
         self._dirty = True
         if self.jsonl:
@@ -221,8 +237,18 @@ class DurableFile:
             len(self._uncommitted) >= self.batch_items
             or time.monotonic() - self._last_sync >= self.batch_seconds
         ):
-            self.sync()
+            try:
+                self.sync()
+            except OSError as exc:  # fsync failed: what the disk holds is unknown
+                self.failed(exc)
+                raise
         return len(data)
+
+    def failed(self, exc: OSError) -> None:
+        """Note an OS error that lost output (the run then fails); the first one is kept."""
+        logger.error("Cannot write feed %s: %s", self.part_path, exc)
+        if self.write_error is None:
+            self.write_error = f"{self.part_path}: {exc.strerror or exc}"
 
     def _write_all(self, data: bytes) -> None:
         assert self._fd is not None
@@ -397,6 +423,16 @@ class DurableFileFeedStorage:
             n += 1
 
     def open(self, spider: Spider) -> DurableFile:
+        try:
+            return self._open()
+        except OSError as exc:
+            error = f"cannot open {self.path}: {exc.strerror or exc}"
+            logger.error("Feed %s", error)
+            if self.crawler is not None:
+                self.crawler.signals.send_catch_log(FEED_FAILED, error=error)
+            raise
+
+    def _open(self) -> DurableFile:
         crawler = self.crawler
         session = state_session(crawler) if crawler is not None else None
         target = self._target()

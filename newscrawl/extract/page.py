@@ -49,7 +49,7 @@ from newscrawl.extract.structured.visible import (
     find_html_breadcrumbs,
     find_time_published,
 )
-from newscrawl.extract.text import clean_text, decode_html, dedupe, output_value
+from newscrawl.extract.text import clean_text, decode_html, dedupe, output_value, strip_markup
 
 logger = logging.getLogger(__name__)
 
@@ -365,7 +365,8 @@ class ArticlePage:
         decides between them and a generic HTML extraction."""
         candidates = self.structured_bodies()
         try:
-            return extract_body(self.tree, self.url, structured=candidates)
+            body = extract_body(self.tree, self.url, structured=candidates)
+            return Body(strip_markup(body.text), body.method) if body is not None else None
         except Exception:  # one failing source must not lose the other fields
             logger.warning("extract_body failed on %s", self.url, exc_info=True)
             return candidates[0] if candidates else None

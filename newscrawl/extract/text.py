@@ -96,6 +96,23 @@ def strip_control_chars(text: str) -> str:
     return _CONTROL_RE.sub("", text)
 
 
+#: an HTML tag as markup writes it, a name right after "<" ("p < 0.05" or "<5 mm" are no tags)
+_MARKUP_TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+_PARAGRAPHS_RE = re.compile(r"\n\s*\n")
+
+
+def strip_markup(body: str) -> str:
+    """A body with the HTML tags an extractor let through removed, paragraphs kept.
+
+    The generic extractor's fallbacks can hand back a structured-data body as written, markup
+    and all; a body is text, so block tags become paragraph breaks and other tags go.
+    """
+    if not _MARKUP_TAG_RE.search(body):
+        return body
+    body = _MARKUP_TAG_RE.sub("", _CELL_TAG_RE.sub(" ", _BLOCK_TAG_RE.sub("\n\n", body)))
+    return "\n\n".join(p for p in map(clean_text, _PARAGRAPHS_RE.split(body)) if p)
+
+
 def html_fragment_to_paragraphs(value: str) -> str:
     """Turn a string that may hold HTML or newline-separated text into ``\\n\\n``-joined paragraphs.
 

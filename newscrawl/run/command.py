@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -52,13 +53,18 @@ def run_crawl(process: Any, spider: Any, spider_args: dict[str, Any]) -> int:
         print(f"newscrawl crawl: {message}", file=sys.stderr)
         return code
     error = crawl_and_wait(process, crawler, spider_args)
+    run = _run_manager(crawler)
     if error is not None:
         code, message = _exit_for_exception(error)
         if code == EXIT_CRASH:
             logger.error("Crawl crashed", exc_info=error)
+            if run is not None and run.verdict is None:
+                run.abandon(error)  # its manifest says "crashed", as the exit code does
         print(f"newscrawl crawl: {message}", file=sys.stderr)
         return code
-    run = crawler.get_extension(RunManager) if getattr(crawler, "extensions", None) else None
+    if run is not None and run.verdict is None:
+        logger.error("The crawl was stopped before its end (forced shutdown): finishing its files now")
+        run.abandon()
     if run is None or run.verdict is None:
         # the run manager is not enabled: judge by Scrapy alone
         stats = crawler.stats.get_stats() if crawler.stats else {}
@@ -86,8 +92,30 @@ def crawl_and_wait(process: Any, crawler: Any, spider_args: dict[str, Any]) -> B
                 errors.append(task.exception())
 
         result.add_done_callback(on_done)
-    process.start()
+    try:
+        process.start()
+    except KeyboardInterrupt:  # Ctrl-C once more while the loop was being torn down
+        logger.warning("Interrupted while shutting down")
+    finally:
+        _ignore_interrupts()
     return errors[0] if errors else None
+
+
+def _run_manager(crawler: Any) -> RunManager | None:
+    """The crawl's run manager, or None (not enabled, or the crawl failed before building it)."""
+    try:
+        return crawler.get_extension(RunManager)
+    except RuntimeError:  # Crawler.extensions is not set yet: the crawl never started
+        return None
+
+
+def _ignore_interrupts() -> None:
+    """The run is over and judged: a late Ctrl-C or SIGTERM must not change its exit code."""
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    except ValueError:  # not the main thread (an embedding application): nothing to protect
+        pass
 
 
 class CrawlCommand(ScrapyCrawlCommand):

@@ -1,7 +1,8 @@
 """The outcome of a run, judged from its stats and item counts (pure: no I/O, no Scrapy objects).
 
 ``ok`` (exit 0), ``degraded`` (exit 4: finished, output delivered, but a threshold was broken)
-or ``failed`` (exit 3: the site never answered). The rules are documented in
+or ``failed`` (exit 3: the site never answered, or the output could not be written; exit 1:
+the crawl crashed). The rules are documented in
 ``docs/operations.md``; the thresholds come from ``NEWSCRAWL_DEGRADED_*``
 (:func:`newscrawl.run.config.read_thresholds`).
 """
@@ -13,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from newscrawl.drops import MISSING_BODY, SCHEMA_INVALID, is_deliberate
-from newscrawl.run.exit_codes import EXIT_DEGRADED, EXIT_FAILED_START, EXIT_OK
+from newscrawl.run.exit_codes import EXIT_CRASH, EXIT_DEGRADED, EXIT_FAILED_START, EXIT_OK
 
 #: finish reasons of a complete run (CLOSESPIDER_ITEMCOUNT / PAGECOUNT are requested limits)
 COMPLETE_REASONS = frozenset({"finished", "closespider_itemcount", "closespider_pagecount"})
@@ -71,7 +72,7 @@ IGNORED_REQUESTS = "downloader/exception_type_count/scrapy.exceptions.IgnoreRequ
 
 def request_errors(stats: dict[str, Any]) -> int:
     """Failed downloads (refused requests excluded) + 5xx/4xx answers (404/410 excluded: gone
-    pages) + spider exceptions."""
+    pages) + spider exceptions + pages refused or failed in extraction."""
     errors = int(stats.get("downloader/exception_count", 0)) - int(stats.get(IGNORED_REQUESTS, 0))
     for key, value in stats.items():
         if key.startswith("downloader/response_status_count/"):
@@ -82,6 +83,8 @@ def request_errors(stats: dict[str, Any]) -> int:
             if status >= 500 or (400 <= status < 500 and status not in (404, 410)):
                 errors += int(value)
     errors += _sum_prefix(stats, "spider_exceptions/")
+    # pages that arrived but could not be read: refused (over the size cap) or failed extraction
+    errors += _sum_prefix(stats, "newscrawl/spider/refused/") + int(stats.get("newscrawl/spider/extract_error", 0))
     return errors
 
 
@@ -92,8 +95,19 @@ def judge(
     finish_reason: str | None,
     *,
     unfinished_feeds: int = 0,
+    output_errors: tuple[str, ...] = (),
+    crash: str | None = None,
 ) -> Verdict:
-    """Decide a run's outcome from its stats and item counts (documented in docs/operations.md)."""
+    """Decide a run's outcome from its stats and item counts (documented in docs/operations.md).
+
+    ``output_errors``: why feed files could not be opened, written or finished (the run failed:
+    what it exported was not all delivered). ``crash``: the crawl itself raised.
+    """
+    if crash is not None:
+        return Verdict("failed", EXIT_CRASH, (f"crashed: {crash}", *output_errors))
+    if output_errors:
+        return Verdict("failed", EXIT_FAILED_START, tuple(
+            f"output could not be written: {e}" for e in output_errors))
     requests = int(stats.get("downloader/request_count", 0))
     responses = int(stats.get("downloader/response_count", 0))
     if requests > 0 and responses == 0:

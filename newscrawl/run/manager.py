@@ -17,12 +17,12 @@ from itemadapter import ItemAdapter
 from scrapy import signals
 
 from newscrawl.drops import UNCHANGED, reason_of
-from newscrawl.feeds import FEED_OPENED, MANIFEST_FORMAT, DurableFile, recover_leftovers
+from newscrawl.feeds import FEED_FAILED, FEED_OPENED, MANIFEST_FORMAT, DurableFile, recover_leftovers
 from newscrawl.items import SCHEMA_VERSION
 from newscrawl.run.config import read_thresholds
 from newscrawl.run.judge import RunCounts, Thresholds, Verdict, judge, request_errors
 from newscrawl.runinfo import RunInfo, run_info, utc_iso
-from newscrawl.state.extension import state_session
+from newscrawl.state.extension import StateExtension, state_session
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -46,12 +46,17 @@ class RunManager:
         self.finish_reason: str | None = None
         self.verdict: Verdict | None = None
         self.manifests: list[dict[str, Any]] = []
+        #: feed files that could not be opened (their errors); written files keep their own
+        self.open_errors: list[str] = []
+        #: why the crawl itself failed, when it raised (see :meth:`abandon`)
+        self.crash: str | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunManager:
         manager = cls(crawler, read_thresholds(crawler.settings), run_info(crawler))
         manager.recovered = [str(r.final) for r in recover_leftovers(crawler)]
         crawler.signals.connect(manager.feed_opened, signal=FEED_OPENED)
+        crawler.signals.connect(manager.feed_failed, signal=FEED_FAILED)
         crawler.signals.connect(manager.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(manager.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(manager.item_error, signal=signals.item_error)
@@ -68,6 +73,11 @@ class RunManager:
         """A feed file of this run: finished by :meth:`finalize`, with the run's outcome."""
         file.adopt()
         self.feeds.append(file)
+
+    def feed_failed(self, error: str) -> None:
+        """A feed file of this run could not be opened: the run cannot deliver it."""
+        if error not in self.open_errors:
+            self.open_errors.append(error)
 
     def item_scraped(self, item: Any, spider: Spider) -> None:
         adapter = ItemAdapter(item)
@@ -107,21 +117,33 @@ class RunManager:
         self.finalize()
 
     # -- end of run ------------------------------------------------------------------------
-    def finalize(self) -> Verdict:
-        """Judge, write manifests, finish feeds, record the run, log the summary. Idempotent."""
+    def finalize(self, *, unclean: bool = False) -> Verdict:
+        """Judge, write manifests, finish feeds, record the run, log the summary. Idempotent.
+
+        ``unclean``: the engine never stopped (see :meth:`abandon`); feeds Scrapy never stored
+        are finished too, with the complete lines they hold, as the next run's recovery would.
+        """
         if self.verdict is not None:
             return self.verdict
         stats = self.crawler.stats.get_stats()
         # feeds not handed to store() (exporter failure) are left as .part for recovery
-        ready = [f for f in self.feeds if f.stored]
-        unfinished = sum(1 for f in ready if not f.sync() or f.has_uncommitted)
-        verdict = judge(stats, self.counts, self.thresholds, self.finish_reason, unfinished_feeds=unfinished)
+        ready = list(self.feeds) if unclean else [f for f in self.feeds if f.stored]
+        unfinished = sum(1 for f in ready if not self._sync(f) or f.has_uncommitted)
+        errors_before = self._output_errors()
+        verdict = self._judge(stats, unfinished)
         finished_at = utc_iso()
         summary = self.summary_dict(stats, verdict, finished_at)
         for f in ready:
-            data = f.finalize(dict(summary))
+            try:
+                data = f.finalize(dict(summary))
+            except OSError as exc:  # disk full, read-only...: left as .part for the next run
+                f.failed(exc)
+                f.release()
+                continue
             if data is not None:
                 self.manifests.append(data)
+        if self._output_errors() != errors_before:  # a feed failed while being finished
+            verdict = self._judge(stats, unfinished)
         for f in self.feeds:
             if not f.stored and not f.finalized:
                 f.release()
@@ -129,13 +151,46 @@ class RunManager:
         session = self.session
         if session is not None:
             try:
-                session.finish(finished_at, verdict.outcome, verdict.exit_code, summary)
+                session.finish(finished_at, verdict.outcome, verdict.exit_code,
+                               self.summary_dict(stats, verdict, finished_at))
             except Exception:  # bookkeeping only
                 logger.exception("Could not record the run in the state")
         self.verdict = verdict
         self.crawler.stats.set_value("newscrawl/run/exit_code", verdict.exit_code)
         logger.info("%s", self.summary_text(stats, verdict))
         return verdict
+
+    def abandon(self, crash: BaseException | None = None) -> Verdict:
+        """Finish a run whose engine never stopped: a forced shutdown (Ctrl-C twice) or a crash.
+
+        The feed files are finished with the complete lines they hold and a manifest that says
+        how the run ended, the run is recorded and the state closed; the verdict is the exit code.
+        """
+        if self.verdict is not None:
+            return self.verdict
+        if crash is not None:
+            self.crash = f"{type(crash).__name__}: {crash}"
+        self.finish_reason = self.finish_reason or "unclean_shutdown"
+        try:
+            return self.finalize(unclean=True)
+        finally:
+            extension = self.crawler.get_extension(StateExtension)
+            if extension is not None:
+                extension.close()
+
+    def _sync(self, file: DurableFile) -> bool:
+        try:
+            return file.sync()
+        except OSError as exc:
+            file.failed(exc)
+            return False
+
+    def _output_errors(self) -> list[str]:
+        return [*self.open_errors, *(f.write_error for f in self.feeds if f.write_error)]
+
+    def _judge(self, stats: dict[str, Any], unfinished: int) -> Verdict:
+        return judge(stats, self.counts, self.thresholds, self.finish_reason, unfinished_feeds=unfinished,
+                     output_errors=tuple(self._output_errors()), crash=self.crash)
 
     def summary_dict(self, stats: dict[str, Any], verdict: Verdict, finished_at: str) -> dict[str, Any]:
         session = self.session

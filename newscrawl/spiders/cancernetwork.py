@@ -27,7 +27,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.utils.defer import maybe_deferred_to_future
 
-from newscrawl.config import get_bool
+from newscrawl.config import get_bool, get_int
 from newscrawl.extract import discovery
 from newscrawl.extract.dates import parse_date
 from newscrawl.extract.urls import canonicalize_url
@@ -190,6 +190,7 @@ class CancerNetworkSpider(scrapy.Spider):
         self.replica: Any = None
         self.extraction: ExtractionPool | None = None
         self.lowercase_paths = True  # NEWSCRAWL_LOWERCASE_PATHS, read in from_crawler
+        self.max_page_bytes = 0  # NEWSCRAWL_EXTRACT_MAX_BYTES, read in from_crawler
         self.handled_links: set[tuple[str, str | None]] = set()
         self.exported = 0  # items scraped (exported), counted only with max_articles
         self.in_pipelines = 0  # items yielded whose fate the pipelines have not decided yet
@@ -198,6 +199,7 @@ class CancerNetworkSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> CancerNetworkSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.lowercase_paths = get_bool(crawler.settings, "NEWSCRAWL_LOWERCASE_PATHS")
+        spider.max_page_bytes = get_int(crawler.settings, "NEWSCRAWL_EXTRACT_MAX_BYTES", minimum=1)
         if get_bool(crawler.settings, "NEWSCRAWL_EXTRACT_ENABLED"):
             spider.extraction = ExtractionPool.from_crawler(crawler)
         if spider.args.replica is not None and spider.args.replica.port == 0:
@@ -349,6 +351,11 @@ class CancerNetworkSpider(scrapy.Spider):
         if not isinstance(response, TextResponse) or not response.body:
             stats.inc_value("newscrawl/spider/not_html")
             logger.warning("Not an HTML page, skipped: %s", response.url)
+            return
+        if len(response.body) > self.max_page_bytes:  # refused whole, never half-extracted
+            stats.inc_value("newscrawl/spider/refused/too_large")
+            logger.warning("Page refused: %s is %d bytes, over NEWSCRAWL_EXTRACT_MAX_BYTES (%d)",
+                           response.url, len(response.body), self.max_page_bytes)
             return
         if self.args.since is None:  # undated links cannot be told old before fetching
             for request in self.article_requests(

@@ -45,3 +45,10 @@ def test_long_text_node_survives_every_parser(parse: object) -> None:
     assert root is not None
     (script,) = root.iter("script")
     assert len(script.text or "") == OVER_LIMIT
+
+
+def test_jsonld_at_the_sitemap_protocol_scale_is_read() -> None:
+    """50 MB, the largest document the sitemap protocol allows: read whole, not emptied."""
+    page = jsonld_page(50_000_000)
+    item = ArticlePage("https://www.cancernetwork.com/view/huge", page.encode()).to_item()
+    assert item["headline"] == "A huge JSON-LD story" and item["pageType"] == "article"

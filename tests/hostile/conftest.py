@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,6 +58,28 @@ def crawl_command(base_url: str, work: Path, *settings: str) -> list[str]:
     for setting in settings:
         command += ["-s", setting]
     return command
+
+
+def start_crawl(base_url: str, work: Path, *settings: str) -> subprocess.Popen[str]:
+    """A crawl in the background (for tests that interrupt it)."""
+    work.mkdir(parents=True, exist_ok=True)
+    return subprocess.Popen(crawl_command(base_url, work, *settings), cwd=ROOT, env=ENV,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wait_for_lines(work: Path, proc: subprocess.Popen[str], lines: int, timeout: float = 60) -> None:
+    """Wait until the run's ``.part`` holds ``lines`` lines (or the run ended)."""
+    deadline = time.monotonic() + timeout
+    out = Run(0, "", "", work).out
+    while proc.poll() is None and time.monotonic() < deadline:
+        parts = sorted(out.glob("*.part")) if out.exists() else []
+        try:
+            if parts and parts[-1].read_bytes().count(b"\n") >= lines:
+                return
+        except FileNotFoundError:  # renamed between listing and reading
+            pass
+        time.sleep(0.02)
+    raise AssertionError(f"the crawl did not write {lines} lines in time")
 
 
 def crawl(base_url: str, work: Path, *settings: str, wrap: Sequence[str] | None = None,

@@ -19,9 +19,12 @@ Parts (``PARTS``):
   paragraph: only the generic extractor can read it.
 - ``other-port``: an article linking to ``/view/...`` on the other port, and an article URL that
   redirects there; the other port serves a good article at both.
+- ``ftp-redirect``: an article URL that redirects to ``ftp://`` on the same host.
 - ``huge-jsonld``: an article whose JSON-LD is over libxml2's 10 MB text-node limit.
 - ``shift-jis``: a Japanese article in Shift_JIS with no charset anywhere (header or meta).
 - ``oversize``: an article page of ``OVERSIZE_BYTES`` (tests lower the page cap below it).
+- ``slow``: ``SLOW_ARTICLES`` articles, each answered after ``SLOW_SECONDS``: a crawl that is
+  still going when a test interrupts it.
 
 More parts (endless listings, a self-extending sitemap index, a huge or gzipped sitemap) plug in
 the same way: a function that takes the site and calls :meth:`HostileSite.add_article` or
@@ -32,6 +35,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -43,6 +47,8 @@ Answer = tuple[int, dict[str, str], bytes]
 Handler = Callable[[str, dict[str, list[str]]], Answer]
 
 OVERSIZE_BYTES = 600_000
+SLOW_ARTICLES = 400
+SLOW_SECONDS = 0.3
 HUGE_JSONLD_PADDING = 11_000_000
 PARAGRAPH = ("Investigators reported that the phase 3 trial met its primary end point, with a "
              "median progression-free survival of 14.2 months versus 9.8 months in the control arm. ")
@@ -222,6 +228,11 @@ def other_port(site: HostileSite) -> None:
         302, {"Location": f"{other}/view/redirected-article"}, b""))
 
 
+def ftp_redirect(site: HostileSite) -> None:
+    site.add_article("redirects-to-ftp", lambda _p, _q: (
+        302, {"Location": "ftp://127.0.0.1/view/redirected-article"}, b""))
+
+
 def huge_jsonld(site: HostileSite) -> None:
     body = "\n\n".join(f"Huge story, paragraph {k}. {PARAGRAPH}" for k in range(5))
     data = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "A story with huge JSON-LD",
@@ -249,12 +260,25 @@ def oversize(site: HostileSite) -> None:
     site.add_article("oversize", html.replace("</body>", pad + "</body>"))
 
 
+def slow(site: HostileSite) -> None:
+    def answer(path: str, _q: dict[str, list[str]]) -> Answer:
+        time.sleep(SLOW_SECONDS)
+        n = path.rsplit("-", 1)[1]
+        return html_answer(page(f"Slow story number {n}", "\n\n".join(
+            f"Slow story {n}, paragraph {k}. {PARAGRAPH}" for k in range(5))))
+
+    for n in range(SLOW_ARTICLES):
+        site.add_article(f"slow-story-{n}", answer)
+
+
 PARTS: dict[str, Callable[[HostileSite], None]] = {
     "plain": plain,
     "control-chars": control_chars,
     "control-char-generic": control_char_generic,
     "other-port": other_port,
+    "ftp-redirect": ftp_redirect,
     "huge-jsonld": huge_jsonld,
     "shift-jis": shift_jis,
     "oversize": oversize,
+    "slow": slow,
 }

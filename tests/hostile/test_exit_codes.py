@@ -3,12 +3,15 @@ hostile loopback site, with read-only or full folders made by the kernel (see ``
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from .conftest import crawl
+from .conftest import Run, crawl, start_crawl, wait_for_lines
 from .sandbox import mounts_available, namespace
 from .site import HostileSite
 
@@ -47,3 +50,63 @@ def test_read_only_state_folder_exits_3(tmp_path: Path, site: HostileSite) -> No
     last = run.stderr.splitlines()[-1]
     assert "failed start" in last and "cannot write the state folder" in last and "Read-only" in last
 
+
+
+@needs_mounts
+def test_read_only_output_folder_fails_with_exit_3(tmp_path: Path, site: HostileSite) -> None:
+    out = tmp_path / "output"
+    out.mkdir()
+    run = crawl(site.base_url, tmp_path, wrap=namespace(read_only=[out]))
+    assert run.returncode == 3, run.stderr[-3000:]
+    last = run.stderr.splitlines()[-1]
+    assert last.startswith("newscrawl crawl: failed (exit 3): output could not be written")
+    assert "Read-only file system" in last
+    assert "FAILED (exit 3)" in run.stderr  # the run's summary says the same
+
+
+@needs_mounts
+def test_full_output_disk_fails_with_exit_3_and_says_so(tmp_path: Path, site: HostileSite) -> None:
+    out = tmp_path / "output"
+    out.mkdir()
+    run = crawl(site.base_url, tmp_path, wrap=namespace(full=[(out, 12 * 1024)]))  # room for a line or two
+    assert run.returncode == 3, run.stderr[-3000:]
+    last = run.stderr.splitlines()[-1]
+    assert last.startswith("newscrawl crawl: failed (exit 3): output could not be written")
+    assert "No space left on device" in last
+    assert "FAILED (exit 3)" in run.stderr
+
+
+@pytest.fixture(scope="module")
+def slow_site() -> Iterator[HostileSite]:
+    with HostileSite(["slow"]) as running:
+        yield running
+
+
+def test_forced_shutdown_finishes_its_file_with_a_manifest(tmp_path: Path, slow_site: HostileSite) -> None:
+    proc = start_crawl(slow_site.base_url, tmp_path)
+    wait_for_lines(tmp_path, proc, 5)
+    proc.send_signal(signal.SIGINT)
+    time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)  # twice: Scrapy stops at once, without closing the spider
+    _, stderr = proc.communicate(timeout=60)
+    run = Run(proc.returncode, "", stderr, tmp_path)
+    assert run.returncode == 4, stderr[-3000:]
+    manifest = run.manifest()
+    assert manifest["exitCode"] == 4 and manifest["outcome"] == "degraded"
+    assert manifest["finishReason"] in ("unclean_shutdown", "shutdown")
+    assert manifest["lines"] == len(run.lines()) >= 5
+    assert stderr.splitlines()[-1].startswith("newscrawl crawl: degraded (exit 4): run did not complete")
+
+
+def test_interrupts_during_teardown_never_contradict_the_manifest(tmp_path: Path, slow_site: HostileSite) -> None:
+    proc = start_crawl(slow_site.base_url, tmp_path)
+    wait_for_lines(tmp_path, proc, 5)
+    proc.send_signal(signal.SIGINT)
+    deadline = time.monotonic() + 60
+    while proc.poll() is None and time.monotonic() < deadline:  # Ctrl-C again and again
+        time.sleep(0.02)
+        with contextlib.suppress(ProcessLookupError):
+            proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    run = Run(proc.returncode, "", stderr, tmp_path)
+    assert run.returncode == run.manifest()["exitCode"] == 4, stderr[-3000:]

@@ -1,19 +1,21 @@
 """One crawl of the hostile site with most of its parts, and what must hold of its output
 (issue 13): control characters never reach a consumer (item 9), another port of the site's host
 is never the site (item 7), structured data over 10 MB is read (item 8), a Shift_JIS page
-without a charset is decoded (item 12)."""
+without a charset is decoded (item 12); and, in a crawl of its own, a page over the size cap is
+refused whole and counted (item 4)."""
 
 from __future__ import annotations
 
 import json
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from .conftest import Run, crawl
-from .site import JAPANESE_PARAGRAPH, HostileSite
+from .site import JAPANESE_PARAGRAPH, OVERSIZE_BYTES, HostileSite
 
 PARTS = ["plain", "control-chars", "other-port", "huge-jsonld", "shift-jis"]
 #: what no string field may hold: C0/C1 controls (tab and newline only in the body), bidi
@@ -83,3 +85,13 @@ def test_shift_jis_without_charset_is_decoded(run: tuple[Run, HostileSite]) -> N
     line = by_slug(run[0])["shift-jis"]
     assert JAPANESE_PARAGRAPH in line["articleBody"]
     assert "\ufffd" not in json.dumps(line, ensure_ascii=False)
+
+
+def test_a_page_over_the_size_cap_is_refused_whole_and_counted(tmp_path: Path) -> None:
+    with HostileSite(["plain", "oversize"]) as site:
+        result = crawl(site.base_url, tmp_path, f"NEWSCRAWL_EXTRACT_MAX_BYTES={OVERSIZE_BYTES - 1000}")
+    assert result.returncode == 4, result.stderr[-3000:]  # one of few pages lost: degraded, named
+    assert "error ratio" in result.stderr.splitlines()[-1]
+    assert sorted(by_slug(result)) == ["plain-story-0", "plain-story-1", "plain-story-2"]
+    assert result.stats()["newscrawl/spider/refused/too_large"] == 1
+    assert "over NEWSCRAWL_EXTRACT_MAX_BYTES" in result.stderr

@@ -41,7 +41,7 @@ class DateNormalizer:
         """Normalise ``fields`` in place; return the reasons of every date problem found."""
         reasons: list[str] = []
         now = _download_time(fields.get("dateDownloaded"))
-        dayfirst = infer_dayfirst(fields.get("inLanguage"), fields.get("url"))
+        dayfirst = infer_dayfirst(_as_text(fields.get("inLanguage")), _as_text(fields.get("url")))
         parsed = {name: self._parse_field(fields, name, now, dayfirst, reasons) for name in _DATE_FIELDS}
         published, modified = parsed["datePublished"], parsed["dateModified"]
         if published is None:
