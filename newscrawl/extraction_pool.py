@@ -97,21 +97,26 @@ def _worker_count(value: str) -> int:
 def serve(sock: socket.socket) -> None:
     """Worker loop: read ``(seq, function, args)`` frames, answer ``(seq, ok, result)`` frames.
 
-    Ends when the crawl closes its end. Runs in the worker process, one request at a time.
+    Ends when the crawl closes its end, or quietly when the crawl went away without closing it
+    (a forced shutdown): the crawl's stderr then ends with its own last word, not a traceback.
+    Runs in the worker process, one request at a time.
     """
     rfile = sock.makefile("rb")
     wfile = sock.makefile("wb")
-    while True:
-        header = rfile.read(_HEADER.size)
-        if len(header) < _HEADER.size:
-            return
-        seq, function, args = pickle.loads(rfile.read(_HEADER.unpack(header)[0]))
-        try:
-            payload = pickle.dumps((seq, True, function(*args)), pickle.HIGHEST_PROTOCOL)
-        except Exception as exc:  # noqa: BLE001 - the caller decides what a failure means
-            payload = pickle.dumps((seq, False, f"{type(exc).__name__}: {exc}"), pickle.HIGHEST_PROTOCOL)
-        wfile.write(_HEADER.pack(len(payload)) + payload)
-        wfile.flush()
+    try:
+        while True:
+            header = rfile.read(_HEADER.size)
+            if len(header) < _HEADER.size:
+                return
+            seq, function, args = pickle.loads(rfile.read(_HEADER.unpack(header)[0]))
+            try:
+                payload = pickle.dumps((seq, True, function(*args)), pickle.HIGHEST_PROTOCOL)
+            except Exception as exc:  # noqa: BLE001 - the caller decides what a failure means
+                payload = pickle.dumps((seq, False, f"{type(exc).__name__}: {exc}"), pickle.HIGHEST_PROTOCOL)
+            wfile.write(_HEADER.pack(len(payload)) + payload)
+            wfile.flush()
+    except ConnectionError:  # reset or broken pipe: nobody is left to answer
+        return
 
 
 # -- crawl side ---------------------------------------------------------------------------------
