@@ -35,25 +35,24 @@ logger = logging.getLogger(__name__)
 # HTML
 
 _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
-#: ``huge_tree``: without it libxml2 drops a text node over 10 MB (a big JSON-LD or
-#: ``__NEXT_DATA__`` script would read as empty, and the page be skipped as "other").
-_HTML_PARSER = lxml.html.HTMLParser(huge_tree=True)
-_PLAIN_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
+# Every parser here sets ``huge_tree``: without it libxml2 drops a text node over 10 MB (a big
+# JSON-LD or ``__NEXT_DATA__`` script would read as empty, and the page be skipped as "other").
 
 
 def parse_html(html: str) -> HtmlElement:
-    """Parse HTML text into an lxml tree; never raises (an empty document on hopeless input)."""
-    text = html or ""
+    """Parse HTML text into an lxml tree; never raises (an empty document on hopeless input).
+
+    Control characters are removed first: lxml refuses some pages that hold them, and keeps
+    others, whose text trafilatura then discards whole (a page with one ``\\x0b`` in a
+    paragraph had no body). A parser per call: lxml parsers must not be shared between threads.
+    """
+    text = strip_control_chars(html or "")
     if text.lstrip().startswith("<?xml"):
         text = _XML_DECL_RE.sub("", text, count=1)
     if not text.strip():
         return _empty_tree()
     try:
-        return lxml.html.document_fromstring(text, parser=_HTML_PARSER)
-    except (ParserError, ValueError):
-        pass
-    try:  # control characters are the usual reason lxml refuses a string
-        return lxml.html.document_fromstring(strip_control_chars(text), parser=_HTML_PARSER)
+        return lxml.html.document_fromstring(text, parser=lxml.html.HTMLParser(huge_tree=True))
     except (ParserError, ValueError):
         logger.debug("unparseable HTML, using an empty document", exc_info=True)
         return _empty_tree()
@@ -103,7 +102,7 @@ def parse_html_plain(html: str | bytes) -> etree._Element | None:
     elif not html.strip():
         return None
     try:
-        root = etree.fromstring(html, _PLAIN_PARSER)
+        root = etree.fromstring(html, etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True))
     except (ValueError, etree.ParserError, etree.XMLSyntaxError):
         return None
     if root is None or not isinstance(root.tag, str):

@@ -1,5 +1,6 @@
 """One crawl of the hostile site with most of its parts, and what must hold of its output
-(issue 13): control characters never reach a consumer (item 9), another port of the site's host
+(issue 13): one control character never costs the article (item 1), control characters never
+reach a consumer (item 9), another port of the site's host
 is never the site (item 7), structured data over 10 MB is read (item 8), a Shift_JIS page
 without a charset is decoded (item 12); and, in a crawl of its own, a page over the size cap is
 refused whole and counted (item 4)."""
@@ -17,7 +18,7 @@ import pytest
 from .conftest import Run, crawl
 from .site import JAPANESE_PARAGRAPH, OVERSIZE_BYTES, HostileSite
 
-PARTS = ["plain", "control-chars", "other-port", "huge-jsonld", "shift-jis"]
+PARTS = ["plain", "control-chars", "control-char-generic", "other-port", "huge-jsonld", "shift-jis"]
 #: what no string field may hold: C0/C1 controls (tab and newline only in the body), bidi
 #: embeddings, overrides and isolates, zero-width characters, BOMs, the line separators
 JUNK = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200d\u202a-\u202e\u2060-\u2069\ufeff\u2028\u2029]")
@@ -65,6 +66,12 @@ def test_no_control_characters_reach_the_output(run: tuple[Run, HostileSite]) ->
                 assert not JUNK.search(value.replace("\n", "").replace("\t", "")), (line["url"], name)
             else:
                 assert not JUNK.search(value) and not set(value) & {"\t", "\n"}, (line["url"], name, value)
+
+
+def test_one_control_character_keeps_the_article(run: tuple[Run, HostileSite]) -> None:
+    line = by_slug(run[0])["control-char-generic"]
+    assert line["articleBody"].startswith("A story of 200 words. word0 word1")
+    assert run[0].stats().get("item_dropped_count", 0) == 0
 
 
 def test_another_port_of_the_host_is_never_the_site(run: tuple[Run, HostileSite]) -> None:
