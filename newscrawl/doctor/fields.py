@@ -32,7 +32,6 @@ class FieldSource:
     values: dict[str, str] = field(default_factory=dict)  # each source's raw value (cross-checked fields)
     agree: tuple[str, ...] = ()  # other sources that agree with ``source``
     disagree: tuple[str, ...] = ()
-    checked: bool = False  # cross-checked between its sources
 
     @property
     def fallback(self) -> bool:
@@ -47,9 +46,9 @@ def field_report(provenance: Mapping[str, Any]) -> dict[str, FieldSource]:
         part = provenance.get(name) or {}
         source = part.get("source")
         out[name] = FieldSource(
-            name, source, {k: str(v) for k, v in (part.get("values") or {}).items()},
-            tuple(s for s in part.get("agree") or () if s != source), tuple(part.get("disagree") or ()),
-            checked="agree" in part)
+            name, source, values={k: str(v) for k, v in (part.get("values") or {}).items()},
+            agree=tuple(s for s in part.get("agree") or () if s != source),
+            disagree=tuple(part.get("disagree") or ()))
     return out
 
 

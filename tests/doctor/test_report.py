@@ -87,8 +87,8 @@ def test_date_modified_may_be_empty_and_authors_often() -> None:
 
 
 def test_fallback_only_on_more_than_half_of_pages_is_at_risk() -> None:
-    visible = FieldSource("datePublished", "visible", {"visible": "June 1st 2025"}, checked=True)
-    meta = FieldSource("datePublished", "meta", {"meta": "2025-06-01"}, checked=True)
+    visible = FieldSource("datePublished", "visible", {"visible": "June 1st 2025"})
+    meta = FieldSource("datePublished", "meta", {"meta": "2025-06-01"})
     pages = [article(f"/view/{i}", datePublished=visible if i < 6 else meta) for i in range(10)]
     risks = verdict_for(pages)
     assert list(risks) == ["datePublished: from the visible page only (no structured source) on 6/10 article "
@@ -108,7 +108,7 @@ def test_body_from_the_generic_extractor_is_at_risk_only_when_almost_always() ->
 
 
 def test_headline_disagreeing_with_title_is_named() -> None:
-    off = FieldSource("headline", "jsonld", {"jsonld": "A", "title": "B"}, (), ("title",), checked=True)
+    off = FieldSource("headline", "jsonld", {"jsonld": "A", "title": "B"}, (), ("title",))
     pages = [article(f"/view/{i}", headline=off if i % 2 else FieldSource("headline", "jsonld")) for i in range(6)]
     assert verdict_for(pages) == {"headline: disagrees with <title> on 3/6 article pages":
                                   ["/view/1", "/view/3", "/view/5"]}
@@ -116,7 +116,7 @@ def test_headline_disagreeing_with_title_is_named() -> None:
 
 def test_sources_that_disagree_are_at_risk() -> None:
     split = FieldSource("datePublished", "meta", {"jsonld": "2025-06-11", "meta": "2025-06-03", "time": "2025-06-03"},
-                        ("time",), ("jsonld",), checked=True)
+                        ("time",), ("jsonld",))
     pages = [article(f"/view/{i}", datePublished=split) for i in range(3)] + [article("/view/ok")]
     assert list(verdict_for(pages)) == ["datePublished: sources disagree on 3/4 article pages"]
 
@@ -132,9 +132,9 @@ def test_the_report_reads_the_page_objects_provenance() -> None:
     }
     fields = field_report(provenance)
     assert fields["headline"] == FieldSource("headline", "jsonld", provenance["headline"]["values"],
-                                             ("og_title", "h1"), ("title",), checked=True)
+                                             ("og_title", "h1"), ("title",))
     assert [name for name, found in fields.items() if found.fallback] == ["authors", "articleBody", "section"]
-    assert not fields["authors"].checked and fields["dateModified"].source is None
+    assert fields["authors"] == FieldSource("authors", "byline") and fields["dateModified"].source is None
     assert field_report({})["headline"] == FieldSource("headline", None)
 
 
