@@ -44,8 +44,10 @@ class _SameSiteRedirects(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-def _too_large(size: int, max_bytes: int) -> Refused:
-    return Refused(f"{size} bytes, over the page size cap of {max_bytes} (--max-bytes)")
+def _too_large(size: int | None, max_bytes: int) -> Refused:
+    """``size``: the page's size when known (a URL's body is read no further than the cap)."""
+    over = f"over the page size cap of {max_bytes} bytes (--max-bytes)"
+    return Refused(f"{size} bytes, {over}" if size is not None else over)
 
 
 def _read(source: str, user_agent: str, max_bytes: int) -> tuple[bytes, dict[str, str], str | None]:
@@ -59,7 +61,7 @@ def _read(source: str, user_agent: str, max_bytes: int) -> tuple[bytes, dict[str
                 raise _too_large(int(declared), max_bytes)
             body = response.read(max_bytes + 1)
             if len(body) > max_bytes:
-                raise Refused(f"over the page size cap of {max_bytes} bytes (--max-bytes)")
+                raise _too_large(None, max_bytes)
             return body, dict(response.headers.items()), response.geturl()
     path = Path(source)
     size = path.stat().st_size

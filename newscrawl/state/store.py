@@ -213,10 +213,10 @@ class StateStore:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             empty = self.path.exists() and self.path.stat().st_size == 0
-            if not os.access(self.path.parent, os.W_OK):
-                raise OSError(errno.EACCES, os.strerror(errno.EACCES))
         except OSError as exc:
             raise unwritable(self.path, exc) from exc
+        if not os.access(self.path.parent, os.W_OK):  # SQLite would fail later, on its journal
+            raise unwritable(self.path, OSError(errno.EACCES, "no write access"))
         if empty:
             # SQLite would take a 0-byte file for a new database: every article would be new
             raise StateCorruptError(

@@ -51,7 +51,6 @@ def test_read_only_state_folder_exits_3(tmp_path: Path, site: HostileSite) -> No
     assert "failed start" in last and "cannot write the state folder" in last and "Read-only" in last
 
 
-
 @needs_mounts
 def test_read_only_output_folder_fails_with_exit_3(tmp_path: Path, site: HostileSite) -> None:
     out = tmp_path / "output"
