@@ -18,8 +18,9 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import xxhash
 
@@ -27,7 +28,11 @@ from newscrawl.extract.text import comparison_key
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["Cleaned", "RepeatedBlockLearner", "clean_body", "clean_body_report", "split_paragraphs"]
+__all__ = ["LEARNER_STATE_FORMAT", "Cleaned", "RepeatedBlockLearner", "clean_body", "clean_body_report",
+           "split_paragraphs"]
+
+#: Names the layout of :meth:`RepeatedBlockLearner.export_state`; another layout is refused.
+LEARNER_STATE_FORMAT = "newscrawl-boilerplate-1"
 
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
@@ -243,7 +248,7 @@ class _SiteTable:
 
 
 class RepeatedBlockLearner:
-    """Learns the blocks one site repeats at the edges of many of its pages during one crawl.
+    """Learns the blocks one site repeats at the edges of many of its pages.
 
     A line (compared case-, punctuation- and space-insensitively) becomes boilerplate for a
     site once it has been seen in ``min_pages`` distinct articles of that site at a body edge
@@ -264,10 +269,11 @@ class RepeatedBlockLearner:
     Removal never empties an article: if learned blocks would remove more than ``max_share``
     of an article's lines, the article is left as it is.
 
-    Limitation (one crawl, streaming export): a block is learned only when its
-    ``min_pages``-th article arrives, so the first ``min_pages - 1`` articles containing it are
-    exported with it. :meth:`export_state` / :meth:`load_state` let a later crawl start with
-    the blocks learned before.
+    A block is learned only when its ``min_pages``-th article arrives, and the export streams,
+    so the first ``min_pages - 1`` articles that ever carry it are exported with it. The whole
+    table (counters included) goes to :meth:`export_state` and back through
+    :meth:`import_state`, so a later crawl strips from its first article what earlier crawls
+    learned and keeps counting where they stopped (the crawl keeps it in its state).
 
     Memory is bounded: only 64-bit hashes and counters are stored, at most ``min_pages``
     article hashes per block and at most ``max_blocks`` blocks per site (when full, blocks
@@ -403,11 +409,62 @@ class RepeatedBlockLearner:
             return len(table.learned) if table else 0
         return sum(len(t.learned) for t in self._sites.values())
 
-    def export_state(self) -> dict[str, list[int]]:
-        """The learned blocks per site (hashes only), e.g. to persist between crawls."""
-        return {site: sorted(t.learned) for site, t in self._sites.items() if t.learned}
+    def export_state(self) -> dict[str, Any]:
+        """JSON-able snapshot of the whole table (hashes and counters), for :meth:`import_state`.
 
-    def load_state(self, state: dict[str, Iterable[int]]) -> None:
-        """Start with blocks learned earlier (see :meth:`export_state`)."""
-        for site, hashes in state.items():
-            self._sites.setdefault(site, _SiteTable()).learned.update(int(h) for h in hashes)
+        Bounded like the table: per site at most ``max_blocks`` blocks, each with at most
+        ``min_pages`` article hashes.
+        """
+        sites = {
+            site: {
+                "pages": table.pages,
+                # [block hash, pages at an edge, pages in the middle, learned, article hashes]
+                "blocks": [[h, entry[1], entry[2], int(h in table.learned), sorted(entry[0])]
+                           for h, entry in table.seen.items()],
+            }
+            for site, table in self._sites.items()
+        }
+        return {"format": LEARNER_STATE_FORMAT, "sites": sites}
+
+    def import_state(self, state: Mapping[str, Any]) -> int:
+        """Replace the table with a snapshot from :meth:`export_state`; returns the learned
+        blocks it holds. Raises ``ValueError`` if the snapshot is not one (the table is then
+        left as it was). Over ``max_blocks``, a site keeps its learned blocks and the most seen.
+        """
+        if not isinstance(state, Mapping) or state.get("format") != LEARNER_STATE_FORMAT:
+            raise ValueError(f"not a {LEARNER_STATE_FORMAT} snapshot")
+        sites = state.get("sites")
+        if not isinstance(sites, Mapping):
+            raise ValueError("boilerplate snapshot: 'sites' must be an object")
+        tables: dict[str, _SiteTable] = {}
+        try:
+            for site, data in sites.items():
+                table = tables[str(site)] = _SiteTable(pages=_count(data["pages"]))
+                rows = [(_hash_value(h), _count(edge), _count(middle), bool(learned),
+                         {_hash_value(a) for a in articles})
+                        for h, edge, middle, learned, articles in data["blocks"]]
+                if len(rows) > self.max_blocks:  # keep the table's order (eviction follows it)
+                    kept = set(sorted(range(len(rows)), key=lambda i: (not rows[i][3],
+                                                                      -rows[i][1] - rows[i][2]))
+                               [: self.max_blocks])
+                    rows = [row for i, row in enumerate(rows) if i in kept]
+                for h, edge, middle, learned, articles in rows:
+                    table.seen[h] = [articles, edge, middle]
+                    if learned:
+                        table.learned.add(h)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"boilerplate snapshot is malformed: {exc!r}") from exc
+        self._sites = tables
+        return self.learned_count()
+
+
+def _count(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"bad count {value!r}")
+    return value
+
+
+def _hash_value(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**64:
+        raise ValueError(f"bad block hash {value!r}")
+    return value
