@@ -7,6 +7,12 @@ repeat of the title goes) and then the per-site
 produced each body (``newscrawl/body_method/<method>``): when a site's markup changes and the
 crawl falls back from structured data to the generic HTML path, this stat shows it.
 
+With the crawl state on, the learner's table is kept in the state: read when the pipeline is
+built, written when the spider closes (one SQLite transaction; a killed run leaves the table
+the last finished run wrote). So a cron run strips from its first article the blocks earlier
+runs learned, and keeps counting blocks where they stopped. With the state off
+(``NEWSCRAWL_STATE_ENABLED=False``) every run starts with an empty table.
+
 Settings (read in :meth:`BoilerplatePipeline.from_crawler`):
 
 ``NEWSCRAWL_BOILERPLATE_ENABLED`` (bool, True)
@@ -39,10 +45,13 @@ from scrapy.exceptions import NotConfigured
 from newscrawl.config import get_bool, get_float, get_int, get_ratio
 from newscrawl.drops import EMPTY_BODY, drop
 from newscrawl.extract.boilerplate import RepeatedBlockLearner, clean_body_report
+from newscrawl.state.extension import state_session
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
+
+    from newscrawl.state.session import StateSession
 
 logger = logging.getLogger(__name__)
 
@@ -52,9 +61,13 @@ STATS_PREFIX = "newscrawl/boilerplate"
 class BoilerplatePipeline:
     """Clean ``articleBody``; drop items left with no body (``empty_body``)."""
 
-    def __init__(self, stats: StatsCollector, learner: RepeatedBlockLearner | None) -> None:
+    def __init__(self, stats: StatsCollector, learner: RepeatedBlockLearner | None,
+                 session: StateSession | None = None) -> None:
         self.stats = stats
         self.learner = learner
+        self.session = session if learner is not None else None
+        if self.session is not None:
+            self._load()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> BoilerplatePipeline:
@@ -71,7 +84,25 @@ class BoilerplatePipeline:
                 min_share=get_ratio(settings, "NEWSCRAWL_BOILERPLATE_REPEAT_MIN_SHARE"),
                 edge_share=get_float(settings, "NEWSCRAWL_BOILERPLATE_REPEAT_EDGE_SHARE", above=0.0, maximum=1.0),
             )
-        return cls(crawler.stats, learner)
+        return cls(crawler.stats, learner, state_session(crawler))
+
+    def _load(self) -> None:
+        """Start from the table earlier runs saved in the state (an unreadable one: empty)."""
+        assert self.session is not None and self.learner is not None
+        try:
+            snapshot = self.session.boilerplate_snapshot()
+            learned = 0 if snapshot is None else self.learner.import_state(snapshot)
+        except ValueError as exc:
+            self.stats.set_value(f"{STATS_PREFIX}/state_unreadable", 1)
+            logger.warning("State: the learned boilerplate is unreadable (%s); starting with an "
+                           "empty table, which replaces it at the end of the run", exc)
+            return
+        self.stats.set_value(f"{STATS_PREFIX}/repeated_blocks_loaded", learned)
+
+    def close_spider(self) -> None:
+        """Keep what was learned for the next run (in the crawl state, when it is on)."""
+        if self.session is not None and self.learner is not None:
+            self.session.save_boilerplate_snapshot(self.learner.export_state())
 
     @staticmethod
     def _site(adapter: ItemAdapter) -> str:

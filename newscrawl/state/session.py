@@ -389,6 +389,14 @@ class StateSession:
                 n += 1
         return n
 
+    # -- learned boilerplate ---------------------------------------------------------------
+    def boilerplate_snapshot(self) -> Any:
+        """What earlier runs learned of the sites' boilerplate (or None); ``ValueError`` if unreadable."""
+        return self.store.boilerplate_snapshot()
+
+    def save_boilerplate_snapshot(self, snapshot: Any) -> None:
+        self.store.save_boilerplate_snapshot(snapshot, self.run_id)
+
     def finish(self, finished: str, outcome: str, exit_code: int, summary: dict[str, Any]) -> None:
         self.apply_hints()
         self.flush_touches()

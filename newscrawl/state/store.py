@@ -30,6 +30,7 @@ from newscrawl.state.lock import StateError, unwritable
 logger = logging.getLogger(__name__)
 
 #: Version of the SQLite layout below; a file from a newer layout is refused, never altered.
+#: Tables added since (``boilerplate``) are created when an older file is opened: no new version.
 STORE_SCHEMA_VERSION = 1
 
 _SCHEMA = """
@@ -100,6 +101,12 @@ CREATE TABLE IF NOT EXISTS dedup_bands (
 CREATE INDEX IF NOT EXISTS dedup_bands_id ON dedup_bands(id);
 CREATE INDEX IF NOT EXISTS dedup_urls_id ON dedup_urls(id);
 CREATE INDEX IF NOT EXISTS dedup_fingerprints_id ON dedup_fingerprints(id);
+CREATE TABLE IF NOT EXISTS boilerplate (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    snapshot TEXT NOT NULL,
+    run_id TEXT,
+    saved TEXT NOT NULL
+);
 """
 
 
@@ -507,3 +514,18 @@ class StateStore:
             "WHERE run_id = ?",
             (finished, outcome, exit_code, json.dumps(summary, sort_keys=True), run_id),
         )
+
+    # -- the boilerplate learner's table (see RepeatedBlockLearner.export_state) -------------
+    def boilerplate_snapshot(self) -> Any:
+        """The learned-boilerplate snapshot the last run saved (parsed JSON), or None.
+        Raises ``ValueError`` if the stored text is not JSON."""
+        row = self.db.execute("SELECT snapshot FROM boilerplate WHERE id = 1").fetchone()
+        return None if row is None else json.loads(row[0])
+
+    def save_boilerplate_snapshot(self, snapshot: Any, run_id: str | None) -> None:
+        """Replace the learned-boilerplate snapshot (one transaction: a killed run keeps the old one)."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO boilerplate (id, snapshot, run_id, saved) VALUES (1, ?, ?, ?)",
+                (json.dumps(snapshot, separators=(",", ":")), run_id, utc_iso()),
+            )

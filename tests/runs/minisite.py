@@ -24,7 +24,7 @@ from newscrawl.incremental import META_ARTICLE, META_LASTMOD, META_LISTING, META
 PER_PAGE = 10
 
 
-def article_html(i: int, day: int) -> str:
+def article_html(i: int, day: int, rail: str = "") -> str:
     changed = day >= 1 and i % 10 == 3
     body = " ".join(
         f"Paragraph {p} of story {i} about oncology trial number {i * 7 + p} and its results."
@@ -36,19 +36,20 @@ def article_html(i: int, day: int) -> str:
     return (
         f"<html><head><title>Story {i}</title></head><body><h1>Story {i}</h1>"
         f"<time datetime='2025-06-01'>June 1st 2025</time><div id='mod'>{modified}</div>"
-        f"<article>{body}</article></body></html>"
+        f"<article>{body}{f'<p>{rail}</p>' if rail else ''}</article></body></html>"
     )
 
 
-def build_site(root: Path, articles: int, day: int) -> list[int]:
-    """Write the site of ``day``; returns the article numbers it shows."""
+def build_site(root: Path, articles: int, day: int, rail: str = "") -> list[int]:
+    """Write the site of ``day`` (``rail``: a teaser line ending every article); returns the
+    article numbers it shows."""
     root.mkdir(parents=True, exist_ok=True)
     (root / "view").mkdir(exist_ok=True)
     count = articles + (articles // 10 if day >= 1 else 0)
     numbers = list(range(count))
     for i in numbers:
         path = root / "view" / f"story-{i}.html"
-        html = article_html(i, day)
+        html = article_html(i, day, rail)
         if not path.exists() or path.read_text() != html:
             path.write_text(html)
     urls = []
@@ -102,7 +103,7 @@ class MiniSpider(scrapy.Spider):
             "url": response.url,
             "canonicalUrl": response.url,
             "headline": response.css("h1::text").get(),
-            "articleBody": " ".join(response.css("article ::text").getall()),
+            "articleBody": "\n\n".join(t.strip() for t in response.css("article ::text").getall() if t.strip()),
             "datePublished": response.css("time::attr(datetime)").get(),
             "dateModified": response.css("#mod::text").get(),
             "version": 1,

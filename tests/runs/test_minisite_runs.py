@@ -209,6 +209,24 @@ def test_zero_articles_where_site_shows_new_ones_is_degraded(site: Site) -> None
     assert any("without a body" in r for r in manifest["reasons"])
 
 
+def test_boilerplate_learned_in_one_run_is_stripped_from_the_next_runs_first_article(site: Site) -> None:
+    rail = "Pembrolizumab Combination Extends Survival in Cervical Cancer"
+    pipelines = {"newscrawl.pipelines.boilerplate.BoilerplatePipeline": 200, **minisite.PIPELINES}
+    args = ("-s", f"ITEM_PIPELINES={json.dumps(pipelines)}", "-s", "CONCURRENT_REQUESTS=1")
+    minisite.build_site(site.root, 20, day=0, rail=rail)
+    first = site.crawl(*args)
+    assert first.returncode == 0, first.stderr[-2000:]
+    lines, _ = site.last()
+    assert len(lines) == 20 and 0 < sum(rail in x["articleBody"] for x in lines) < 20  # learned in the run
+    minisite.build_site(site.root, 20, day=1, rail=rail)  # 2 new, 2 changed
+    second = site.crawl(*args)
+    assert second.returncode == 0, second.stderr[-2000:]
+    lines, _ = site.last()
+    assert len(lines) == 4 and all(x["articleBody"].startswith("Paragraph 0") for x in lines)
+    assert [x["url"] for x in lines if rail in x["articleBody"]] == []
+    assert site.stats()["newscrawl/boilerplate/repeated_blocks_loaded"] == 1
+
+
 def test_ignore_mode_reexports_with_same_versions_and_keeps_state(site: Site) -> None:
     assert site.crawl().returncode == 0
     ignored = site.crawl("-a", "state=ignore")
