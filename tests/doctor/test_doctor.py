@@ -1,8 +1,9 @@
 """``newscrawl doctor`` as an operator runs it: real subprocesses against real loopback sites.
 
-The twin (ready, exit 0), a port where nothing listens (exit 3), a static site whose robots.txt
-forbids the article pages and whose surfaces are stale (exit 4), bad usage (exit 2), and the
-``--save`` folder run through the real fixture loader (``tests/extract/test_page_fixtures.py``).
+The twin (ready, exit 0), the twin after a template change (the broken fields at risk, exit 4),
+a port where nothing listens (exit 3), a static site whose robots.txt forbids the article pages
+and whose surfaces are stale (exit 4), bad usage (exit 2), and the ``--save`` folder run
+through the real fixture loader (``tests/extract/test_page_fixtures.py``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import socket
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -30,16 +32,25 @@ def doctor(*args: str, env: dict[str, str] | None = None) -> subprocess.Complete
                           capture_output=True, text=True, timeout=120)
 
 
-@pytest.fixture(scope="module")
-def twin() -> Iterator[str]:
-    proc = subprocess.Popen([sys.executable, "-m", "newscrawl.replica", "--port", "0", "--articles", "300"],
+@contextmanager
+def serve_twin(*args: str) -> Iterator[str]:
+    """The twin on a free loopback port (300 articles): its base URL."""
+    proc = subprocess.Popen([sys.executable, "-m", "newscrawl.replica", "--port", "0", "--articles", "300", *args],
                             cwd=ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         assert proc.stdout is not None
-        yield proc.stdout.readline().strip()
+        base = proc.stdout.readline().strip()
+        assert base.startswith("http://"), f"the twin did not start: {base!r}"
+        yield base
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def twin() -> Iterator[str]:
+    with serve_twin() as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +72,25 @@ def test_the_twin_is_ready(saved: tuple[subprocess.CompletedProcess[str], Path])
     assert out.count("      headline  ") >= ARTICLES - 2  # article pages, field by field
     requests = int(out.split(" requests in ", 1)[0].rsplit(" ", 1)[1])
     assert requests <= ARTICLES + MAX_SURFACE_REQUESTS + 1  # + the robots.txt of Scrapy's middleware
+
+
+def test_a_changed_template_names_the_fields_it_broke() -> None:
+    """The twin after a redesign (``--template-change 0``, docs/replica.md): no Next.js data, the
+    body only in the HTML, the authors only as loose visible text, no section anywhere, a
+    ``<title>`` naming the section; the dates stay in JSON-LD. The verdict names exactly the
+    fields the redesign broke, with the pages that show it."""
+    with serve_twin("--template-change", "0") as base:
+        done = doctor(base, "--articles", str(ARTICLES))
+    assert done.returncode == 4, done.stdout + done.stderr
+    verdict = done.stdout.split("\nVerdict: ", 1)[1]
+    assert verdict.startswith("FIELDS AT RISK (exit 4)")
+    findings = [line[4:] for line in verdict.splitlines() if line.startswith("  - ")]
+    assert [f.split(":", 1)[0] for f in findings] == ["headline", "authors", "articleBody", "section"], findings
+    assert findings[0].startswith("headline: disagrees with <title> on ")
+    assert findings[1].startswith("authors: empty on ")
+    assert findings[2].startswith("articleBody: from the visible page only")
+    assert findings[3].startswith("section: empty on ")
+    assert "\n      /view/" in verdict  # each finding with the pages that show it
 
 
 def test_saved_pages_become_passing_fixture_cases(saved: tuple[subprocess.CompletedProcess[str], Path]) -> None:
