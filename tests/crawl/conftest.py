@@ -8,9 +8,10 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit
 
-OWN_FIELDS = ("headline", "articleBody", "authors", "datePublished", "dateModified")
+from newscrawl.replica.scoring import members, path_of
+
+__all__ = ["members", "path_of", "run_crawl", "twin_process"]  # the scoring helpers, for the crawl tests
 
 
 def run_crawl(tmp_path: Path, *spider_args: str, settings: tuple[str, ...] = ()) -> tuple[list[dict], dict]:
@@ -42,27 +43,3 @@ def twin_process(*args: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
     finally:
         twin.terminate()
         twin.wait(timeout=10)
-
-
-def path_of(url: str) -> str:
-    parts = urlsplit(url)
-    return parts.path + (f"?{parts.query}" if parts.query else "")
-
-
-def members(record: dict) -> dict[str, dict]:
-    """Every path under which a truth article may appear, with that member's own content.
-
-    A copy (same body or near-copy) carries its own headline, body, authors and dates; a URL
-    variant (tracking, slash, case, AMP, print) shows the content of the page it is a variant
-    ``of`` (the record itself unless it names a copy).
-    """
-    own = {path_of(record["canonicalUrl"]): record}
-    for variant in record["variants"]:
-        if "of" not in variant and any(k in variant for k in OWN_FIELDS):
-            own[path_of(variant["url"])] = {**record, **{k: variant[k] for k in OWN_FIELDS if k in variant}}
-    found = dict(own)
-    for variant in record["variants"]:
-        path = path_of(variant["url"])
-        if path not in found:
-            found[path] = own.get(path_of(variant.get("of", record["canonicalUrl"])), record)
-    return found

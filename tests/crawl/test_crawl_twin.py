@@ -7,7 +7,6 @@ the ``NEWSCRAWL_STATS_FILE`` it writes.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from datetime import date, datetime
 from typing import Any
@@ -15,7 +14,8 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 from newscrawl.items import article_schema
-from newscrawl.replica import BOILERPLATE_PHRASES, truth_records
+from newscrawl.replica import truth_records
+from newscrawl.replica.scoring import leaked_phrases, token_f1
 
 from .conftest import members, path_of, run_crawl
 
@@ -24,19 +24,6 @@ TWO_TITLES = (
     "Does Resection of an Intact Breast Primary Improve Survival in Metastatic Breast Cancer?",
     "The Explanation Behind the Observation?",
 )
-
-
-def tokens(text: str) -> Counter[str]:
-    return Counter(re.findall(r"\w+", text.casefold()))
-
-
-def token_f1(predicted: str, expected: str) -> float:
-    got, want = tokens(predicted), tokens(expected)
-    overlap = sum((got & want).values())
-    if not overlap:
-        return 0.0
-    precision, recall = overlap / sum(got.values()), overlap / sum(want.values())
-    return 2 * precision * recall / (precision + recall)
 
 
 def instant(value: str | None) -> Any:
@@ -90,7 +77,7 @@ def test_every_unique_article_exactly_once_with_exact_fields(
         f1 = token_f1(item["articleBody"], member["articleBody"])
         if f1 < 0.99:
             problems.append(("articleBody F1", item["url"], round(f1, 4)))
-        leaked = [p for p in BOILERPLATE_PHRASES if p.casefold() in item["articleBody"].casefold()]
+        leaked = leaked_phrases(item["articleBody"])
         if leaked:
             problems.append(("boilerplate", item["url"], leaked))
     assert not problems, problems[:20]
