@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from html import unescape
 from urllib.parse import SplitResult, parse_qs, urljoin, urlsplit
 
@@ -177,7 +178,13 @@ def _anchors(tree: lxml_html.HtmlElement, base_url: str) -> Iterator[tuple[lxml_
     for anchor in tree.iter("a"):
         href = anchor.get("href")
         if href and not href.startswith(("#", "javascript:", "mailto:")):
-            yield anchor, urljoin(base_url, href.strip())
+            yield anchor, _join(base_url, href.strip())
+
+
+@lru_cache(maxsize=4096)
+def _join(base_url: str, href: str) -> str:
+    """``urljoin``, remembered: climbing a listing's cards resolves the same links again and again."""
+    return urljoin(base_url, href)
 
 
 def _card_of(
@@ -194,7 +201,7 @@ def _card_of(
         if node is None:
             break
         hrefs = {a.get("href", "").strip() for a in node.iter("a") if "/view/" in a.get("href", "")}
-        if any(urljoin(base_url, h) != target for h in hrefs):
+        if any(_join(base_url, h) != target for h in hrefs):
             break
         card = node
         node = node.getparent()
@@ -233,11 +240,27 @@ def page_links(html: str, url: str, host: str) -> list[str]:
     """Article URLs linked from any page on ``host`` (sidebars, related cards).
 
     A regular expression over the raw markup rather than a parse: article pages are the bulk
-    of a crawl and this runs on every one of them.
+    of a crawl and this runs on every one of them. The same rails of links recur on page after
+    page: a link that does not depend on the page's own path is resolved once per crawl.
     """
+    parts = urlsplit(url)
+    root = f"{parts.scheme}://{parts.netloc}/"
     seen: dict[str, None] = {}
     for match in _HREF.finditer(html):
-        target = urljoin(url, unescape(match.group(1)).strip())
-        if is_article_url(target, host):
+        href = unescape(match.group(1)).strip()
+        if href.startswith("/") or href[:8].lower().startswith(("http://", "https://")):
+            target = _article_link(root, href, host)
+        else:  # relative to the page's own path
+            target = urljoin(url, href)
+            target = target if is_article_url(target, host) else None
+        if target is not None:
             seen.setdefault(target)
     return list(seen)
+
+
+@lru_cache(maxsize=16384)
+def _article_link(root: str, href: str, host: str) -> str | None:
+    """The article URL an absolute URL or absolute path resolves to on any page under ``root``
+    (``scheme://netloc/``: all such a link depends on), or None if it is none."""
+    target = urljoin(root, href)
+    return target if is_article_url(target, host) else None

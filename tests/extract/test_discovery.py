@@ -134,3 +134,17 @@ def test_page_links_only_articles_on_site() -> None:
     links = discovery.page_links(LISTING, BASE + "/view/x", HOST)
     assert links == [BASE + "/view/first", BASE + "/view/second/", BASE + "/view/third"]
     assert discovery.page_links("", BASE, HOST) == []
+
+
+def test_page_links_resolve_each_link_against_its_own_page() -> None:
+    """Links are resolved once per crawl where the page cannot change them, never otherwise."""
+    html = ('<a href="/view/a">a</a> <a href="../view/b">b</a>'
+            ' <a href="//www.cancernetwork.com/view/d">d</a> <a href="/view/a">again</a>')
+    assert discovery.page_links(html, BASE + "/view/x", HOST) == [
+        BASE + "/view/a", BASE + "/view/b", BASE + "/view/d"]
+    # the same links on a page elsewhere: the relative ones lead off the article paths
+    assert discovery.page_links(html, BASE + "/news/today/x", HOST) == [BASE + "/view/a", BASE + "/view/d"]
+    # the same links on the site's plain-http pages keep the page's scheme
+    plain = "http://www.cancernetwork.com"
+    assert discovery.page_links(html, plain + "/view/x", HOST) == [
+        plain + "/view/a", plain + "/view/b", plain + "/view/d"]
