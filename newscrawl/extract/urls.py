@@ -143,7 +143,25 @@ def canonicalize_url(url: str, *, lowercase_path: bool = DEFAULT_LOWERCASE_PATHS
     lower-cases the path (see the module docstring for why this is optional).
     Idempotent. Raises ``ValueError`` for anything that is not an absolute
     http(s) URL.
+
+    Remembered (up to ``_CANONICAL_CACHE_SIZE`` URLs, then forgotten at once): a crawl asks
+    for the same URLs again and again (when discovered, when identified, when deduplicated).
     """
+    key = (url, lowercase_path)
+    found = _CANONICAL_CACHE.get(key)
+    if found is None:
+        found = _canonicalize_url(url, lowercase_path)
+        if len(_CANONICAL_CACHE) >= _CANONICAL_CACHE_SIZE:
+            _CANONICAL_CACHE.clear()
+        _CANONICAL_CACHE[key] = _CANONICAL_CACHE[(found, lowercase_path)] = found  # idempotent
+    return found
+
+
+_CANONICAL_CACHE: dict[tuple[str, bool], str] = {}
+_CANONICAL_CACHE_SIZE = 65536
+
+
+def _canonicalize_url(url: str, lowercase_path: bool) -> str:
     if not isinstance(url, str):
         raise TypeError(f"url must be str, not {type(url).__name__}")
     raw = url.strip()

@@ -168,3 +168,11 @@ def test_url_key_ignores_scheme() -> None:
 )
 def test_same_site(a: str, b: str, same: bool) -> None:
     assert same_site(a, b) is same
+
+
+def test_remembered_canonical_urls_keep_the_path_case_setting_apart() -> None:
+    url = "https://Example.com/View/A-B?utm_source=x"
+    assert canonicalize_url(url, lowercase_path=False) == "https://example.com/View/A-B"
+    assert canonicalize_url(url, lowercase_path=True) == "https://example.com/view/a-b"
+    assert canonicalize_url(url, lowercase_path=False) == "https://example.com/View/A-B"
+    assert canonicalize_url("https://example.com/View/A-B", lowercase_path=True) == "https://example.com/view/a-b"
