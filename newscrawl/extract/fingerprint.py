@@ -60,12 +60,14 @@ _FORMAT_CHARS_RE = re.compile(
 )
 
 
+@lru_cache(maxsize=4)
 def normalize_text(text: str) -> str:
     """Normalise text for hashing: NFKC, casefold, drop punctuation and invisible chars, collapse whitespace.
 
     Punctuation becomes a space (so ``HER2-positive`` and ``HER2 positive`` agree,
     and curly vs straight quotes never matter); ``_`` counts as punctuation too.
-    Idempotent. ``None`` is treated as empty.
+    Idempotent. ``None`` is treated as empty. The last few results are remembered: a crawl's
+    identity and duplicate steps normalise the same body one after the other.
     """
     if not text:
         return ""
