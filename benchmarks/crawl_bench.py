@@ -17,7 +17,10 @@ RSS (``ru_maxrss``: the largest single process, as ``/usr/bin/time -v`` reports 
 output scored against the twin's truth (:mod:`newscrawl.replica.scoring`). The ratio is the full
 product's CPU per unique article exported over the plain spider's, per round.
 
-    python benchmarks/crawl_bench.py [--articles 2000] [--seed 7] [--rounds 1]
+``--before DIR`` adds, in each round, the full product of another checkout (with its own
+``.venv``), so that a change is measured against the code before it in the same run.
+
+    python benchmarks/crawl_bench.py [--articles 2000] [--seed 7] [--rounds 1] [--before DIR]
 """
 
 from __future__ import annotations
@@ -54,14 +57,17 @@ def start_twin(articles: int, seed: int) -> tuple[subprocess.Popen[str], str]:
     return twin, twin.stdout.readline().strip()
 
 
-def command_for(crawl: str, base_url: str, workdir: Path) -> tuple[list[str], Path]:
+def command_for(crawl: str, base_url: str, workdir: Path, before: Path | None) -> tuple[list[str], Path]:
     """(command, working directory) of one crawl."""
+    python, root = sys.executable, ROOT
+    if crawl == "full product before":
+        python, root = str(before / ".venv" / "bin" / "python"), before
     if crawl == "plain spider":  # outside the project: no scrapy.cfg, so Scrapy's defaults only
         return [sys.executable, "-m", "scrapy", "runspider", str(HERE / "plain_sitemap_spider.py"),
                 "-a", f"base_url={base_url}", "-O", str(workdir / "plain.jsonl"),
                 "-s", "LOG_LEVEL=WARNING"], workdir
     command = [
-        sys.executable, "-m", "scrapy", "crawl", "cancernetwork", "-a", f"base_url={base_url}",
+        python, "-m", "scrapy", "crawl", "cancernetwork", "-a", f"base_url={base_url}",
         "-s", "LOG_LEVEL=WARNING", "-s", "NEWSCRAWL_STATE_ENABLED=False",
         "-s", f"NEWSCRAWL_STATE_DIR={workdir / 'state'}",
         "-s", f"NEWSCRAWL_OUTPUT_DIR={workdir / 'output'}",
@@ -69,13 +75,13 @@ def command_for(crawl: str, base_url: str, workdir: Path) -> tuple[list[str], Pa
     if crawl == "navigation only":  # no items by design: not a "zero articles" degraded run
         command += ["-s", "NEWSCRAWL_EXTRACT_ENABLED=False", "-s", "ITEM_PIPELINES={}",
                     "-s", "NEWSCRAWL_DEGRADED_ZERO_ARTICLES=False"]
-    return command, ROOT
+    return command, root
 
 
 def output_lines(crawl: str, workdir: Path) -> list[dict]:
     if crawl == "plain spider":
         path = workdir / "plain.jsonl"
-    elif crawl == "full product":
+    elif crawl.startswith("full product"):
         path = sorted((workdir / "output" / "cancernetwork").glob("*.jsonl"))[-1]
     else:
         return []
@@ -84,8 +90,8 @@ def output_lines(crawl: str, workdir: Path) -> list[dict]:
     return lines
 
 
-def run(crawl: str, base_url: str, workdir: Path, truth: list[dict]) -> dict:
-    command, cwd = command_for(crawl, base_url, workdir)
+def run(crawl: str, base_url: str, workdir: Path, truth: list[dict], before: Path | None) -> dict:
+    command, cwd = command_for(crawl, base_url, workdir, before)
     env = {k: v for k, v in os.environ.items() if k != "SCRAPY_SETTINGS_MODULE"}
     start = time.perf_counter()
     log = workdir / "crawl.log"
@@ -132,25 +138,28 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--before", type=Path, help="another checkout whose full product also crawls")
     args = parser.parse_args()
+    crawls = CRAWLS + (("full product before",) if args.before else ())
     twin, base_url = start_twin(args.articles, args.seed)
     rows: list[tuple[int, str, dict]] = []
     try:
         truth = list(truth_records(articles=args.articles, seed=args.seed, base_url=base_url))
         with tempfile.TemporaryDirectory() as tmp:
             for number in range(1, args.rounds + 1):
-                for crawl in CRAWLS:
-                    rows.append((number, crawl, run(crawl, base_url, Path(tmp), truth)))
+                for crawl in crawls:
+                    rows.append((number, crawl, run(crawl, base_url, Path(tmp), truth, args.before)))
                     print(f"round {number}: {crawl} done", file=sys.stderr, flush=True)
     finally:
         twin.terminate()
         twin.wait(timeout=10)
+    before = f"; before: {args.before}" if args.before else ""
     print(f"twin: {args.articles} pages, seed {args.seed}, {len(truth):,} unique articles in its truth;"
-          f" {args.rounds} round(s) of three crawls\n")
+          f" {args.rounds} round(s) of {len(crawls)} crawls{before}\n")
     print(table(rows))
     ratios, added = [], []
     for number in range(1, args.rounds + 1):
-        plain, navigation, full = (r for n, _, r in rows if n == number)
+        plain, navigation, full = (r for n, name, r in rows if n == number and name in CRAWLS)
         per_article = [r["cpu"] / r["score"].unique_articles for r in (plain, full)]
         ratios.append(per_article[1] / per_article[0])
         added.append((full["cpu_crawl"] - navigation["cpu_crawl"]) * 1000 / full["score"].lines)
