@@ -1,7 +1,7 @@
 """CPU and quality of a full crawl of the twin, against what a user would otherwise write.
 
 Starts the offline twin once in its own process (``python -m newscrawl.replica --port 0
---articles N --seed S``), then crawls it in rounds of three, one after the other:
+--articles N --seed S``), then crawls it in rounds of three, one after the other (every other round in reverse order):
 
 - **plain spider**: ``plain_sitemap_spider.py`` (Scrapy's SitemapSpider plus trafilatura on
   every ``/view/`` page), run with ``scrapy runspider`` outside the project, Scrapy's defaults
@@ -147,7 +147,9 @@ def main() -> int:
         truth = list(truth_records(articles=args.articles, seed=args.seed, base_url=base_url))
         with tempfile.TemporaryDirectory() as tmp:
             for number in range(1, args.rounds + 1):
-                for crawl in crawls:
+                # every other round in reverse order: load that drifts during a round (the
+                # machine is shared) then does not always fall on the same crawl
+                for crawl in crawls if number % 2 else crawls[::-1]:
                     rows.append((number, crawl, run(crawl, base_url, Path(tmp), truth, args.before)))
                     print(f"round {number}: {crawl} done", file=sys.stderr, flush=True)
     finally:
