@@ -3,10 +3,12 @@
 There are three HTML parsers because three readers need different trees, and each reader's
 results were measured with its own (changing one changes what is extracted):
 
-- :func:`parse_html`: the page object's tree (``lxml.html`` elements, comments kept, never
-  raises). Structured data, meta tags and the visible-page fallbacks read it.
-- :func:`parse_html_for_trafilatura`: trafilatura's own loader (encoding sniffing, broken-markup
-  repair, no comments: a comment cuts trafilatura's text short). The generic body path reads it.
+- :func:`parse_html`: the page object's tree (``lxml.html`` elements, never raises), without
+  control characters, comments and processing instructions. Structured data, meta tags, the
+  visible-page fallbacks and the generic body path read it.
+- :func:`parse_html_for_trafilatura`: the generic body path's tree when the caller has none:
+  trafilatura's own loader (encoding sniffing, broken-markup repair). A tree the caller parsed
+  is used as it is, or copied without comments (a comment cuts trafilatura's text short).
 - :func:`parse_html_plain`: plain ``lxml.etree`` elements without comments or processing
   instructions (no ``lxml.html`` class lookup: faster to walk). The visible-date finder reads it.
 
@@ -27,7 +29,7 @@ from lxml import etree
 from lxml.etree import ParserError, XPath
 from lxml.html import HtmlElement
 
-from newscrawl.extract.text import clean_text, strip_control_chars
+from newscrawl.extract.text import clean_text, decode_html, strip_control_chars
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +46,9 @@ def parse_html(html: str) -> HtmlElement:
 
     Control characters are removed first: lxml refuses some pages that hold them, and keeps
     others, whose text trafilatura then discards whole (a page with one ``\\x0b`` in a
-    paragraph had no body). A parser per call: lxml parsers must not be shared between threads.
+    paragraph had no body). Comments and processing instructions are left out: nothing reads
+    them, and a tree without them goes to trafilatura as it is (a comment cuts its text short).
+    A parser per call: lxml parsers must not be shared between threads (it costs microseconds).
     """
     text = strip_control_chars(html or "")
     if text.lstrip().startswith("<?xml"):
@@ -52,7 +56,8 @@ def parse_html(html: str) -> HtmlElement:
     if not text.strip():
         return _empty_tree()
     try:
-        return lxml.html.document_fromstring(text, parser=lxml.html.HTMLParser(huge_tree=True))
+        return lxml.html.document_fromstring(
+            text, parser=lxml.html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True))
     except (ParserError, ValueError):
         logger.debug("unparseable HTML, using an empty document", exc_info=True)
         return _empty_tree()
@@ -72,7 +77,8 @@ def parse_html_for_trafilatura(html: str | bytes | HtmlElement) -> HtmlElement |
 
     An already parsed ``lxml.html`` tree is used without reparsing and never modified; if it
     holds comments or processing instructions (lxml's default parser keeps them, trafilatura's
-    drops them, and they cut trafilatura's text short), a copy without them is used.
+    drops them, and they cut trafilatura's text short), a copy without them is used. Text has
+    its control characters removed first, as :func:`parse_html` does.
     """
     # imported on first use, as the body extractor imports trafilatura: a page whose structured
     # body is self-evident never needs it
@@ -84,8 +90,10 @@ def parse_html_for_trafilatura(html: str | bytes | HtmlElement) -> HtmlElement |
         tree = deepcopy(html)
         etree.strip_tags(tree, etree.Comment, etree.ProcessingInstruction)
         return tree
+    if isinstance(html, bytes):
+        html = decode_html(html)
     try:
-        return load_html(html)
+        return load_html(strip_control_chars(html))
     except (TypeError, ValueError):  # pragma: no cover - load_html already swallows most
         return None
 
