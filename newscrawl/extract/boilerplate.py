@@ -3,9 +3,11 @@
 Two complementary tools that run on an extracted ``articleBody``:
 
 * :func:`clean_body` removes lines that are boilerplate on *any* site (promo lines such as
-  "READ MORE: ...", "Advertisement", "Site Logo", section labels such as "More News", share,
-  newsletter and cookie boxes, copyright footers, bare dates/timestamps/URLs, a teaser title
-  shown twice, a leading repeat of the headline) and normalises whitespace. Every rule matches
+  "READ MORE: ...", "Advertisement", "Site Logo", section labels such as "More News" or "Lesen
+  Sie auch", share, newsletter and cookie boxes, sign-up form messages, picture credits and
+  media labels such as "Photo: ..." or "Video: ...", copyright footers, a post's meta line,
+  bare dates/timestamps/URLs, a teaser title shown twice, a leading repeat of the headline) and
+  normalises whitespace. Every rule matches
   a *whole line* with a short, specific pattern, so prose that merely mentions "advertisement"
   or "newsletter" is kept: precision of the rules matters as much as their recall.
 * :class:`RepeatedBlockLearner` learns the blocks *one site* repeats on many of its pages
@@ -38,6 +40,17 @@ _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|
           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
 _WEEKDAY = r"(?:(?:mon|tue|tues|wed|thu|thurs|fri|sat|sun)[a-z]*,?\s+)?"
 _TIME = r"(?:,?\s*(?:at\s+)?\d{1,2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{2,4}T?)?)?"
+#: Month names of the meta-line rule: English, German and French.
+_MONTH_NAMES = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+                r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|januar|februar|märz|mai|juni|"
+                r"juli|oktober|dezember|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|"
+                r"novembre|décembre)\.?")
+#: News and picture agencies and stock libraries, as they appear in picture credits.
+_AGENCIES = (r"getty(?: images)?|afp|reuters|ap(?: photo)?|associated press|dpa|epa|imago(?: images)?|"
+             r"shutterstock|istock(?:photo)?|picture[- ]alliance|keystone|ansa|efe|xinhua|alamy|"
+             r"unsplash|pixabay|adobe ?stock|fotolia|bestimage|sipa|abaca|zuma(?: press)?")
+#: A picture credit or media label is short: a caption sentence of prose is longer than this.
+_SHORT_CREDIT = r"(?=.{1,120}$)"
 
 #: (reason, pattern) pairs; each pattern must match the WHOLE line (after whitespace folding).
 _LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -86,6 +99,45 @@ _LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                   r"(?:press play to )?listen(?: now)?|audio version|play audio)"
                   r"(?:\s*[(:|·-]?\s*\d{1,3}(?::\d{2})?\s*(?:min(?:utes?)?|mins)?\)?(?: read)?)?\W{0,3}"),
         ("url_line", r"(?:https?://|www\.)\S+\.(?:jpe?g|png|gif|webp|svg|avif)(?:\?\S*)?"),
+        # the same labels on news sites in German, French, Spanish, Italian and Portuguese, and
+        # a few more in English
+        ("section_label", r"(?:schon gelesen|auch interessant|das könnte (?:sie|dich) (?:auch )?interessieren|"
+                          r"lesen sie (?:auch|mehr|hier)|weitere (?:artikel|beiträge|nachrichten|themen)|"
+                          r"(?:ähnliche|verwandte|empfohlene) (?:artikel|beiträge|themen)|"
+                          r"mehr (?:zum thema|dazu|zu diesem thema)(?: (?:auf|bei) [\w.-]+)?|zum thema|"
+                          r"inhaltsverzeichnis|quellen(?:angaben)?|teilen(?: mit)?|artikel teilen|wird geladen|"
+                          r"anzeige|werbung|(?:à|a) lire (?:aussi|également)|lire aussi|voir aussi|"
+                          r"sur le même sujet|publicité|partager(?: cet article)?|sommaire|"
+                          r"lee también|te puede interesar|publicidad|compartir|"
+                          r"leggi anche|potrebbe interessarti|pubblicità|condividi|"
+                          r"leia também|veja também|publicidade|compartilhe|"
+                          r"table of contents|contents|loading|share (?:with|this)|"
+                          r"(?:read|see) (?:more|also) (?:on|at) [\w.-]+)\s*(?:[:.?!]|\.\.\.|…)?"),
+        # a media label or picture credit: "Photo: Jane Doe/AFP", "Video: Trial results
+        # explained", "Podcast: ...", "Quelle: dpa"
+        ("credit", _SHORT_CREDIT + r"(?:photos?|pictures?|images?|video|podcast|audio|gallery|"
+                   r"slideshow|illustrations?|graphics?|credits?|sources?|fotos?|bild(?:er)?|titelbild|"
+                   r"quellen?|bildquelle|cr[ée]dits?(?: photos?)?|fuente|fonte|crediti)"
+                   r"\s*(?:credit)?\s*[:|]\s*.{1,100}"),
+        # "(Credit: Jane Doe / Grist)", "(Photo: AP)"
+        ("credit", r"\((?:photo|foto|image|bild|credit|cr[ée]dit|source|quelle)s?\s*:\s*[^()]{1,80}\)\.?"),
+        # a bare picture credit: "Getty Images", "AFP / MARCO BERTORELLO", "© Reuters", "Oli Scarff/Getty"
+        ("credit", _SHORT_CREDIT + r"(?:©|\(c\)|copyright|photo:?|foto:?|bild:?)?\s*"
+                   r"(?:(?-i:[A-Z])[\w.'’-]*[\s/]+){0,3}(?:" + _AGENCIES + r")"
+                   r"(?:\s*[/|]\s*[\w.'’ -]{1,40}|\s+(?:images|photos?))?\.?"),
+        # a caption that ends with its credit: "Marco Odermatt in Beijing. © AFP / NAME"
+        ("credit", _SHORT_CREDIT + r".{1,160}[.!?)”\"]\s+(?:©|\(c\)|photo:|foto:|bild:|credit:)\s*[^.!?]{1,60}"),
+        # a post's meta line: "January 13, 2020 at 08:45 AM | categories: Python | View Comments"
+        ("meta_line", r"(?=.{0,60}(?:\b" + _MONTH_NAMES + r"\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b))"
+                      r"[^|·•]{1,50}(?:\s+[|·•]\s+[^|·•]{1,50}){1,5}"),
+        # status messages of sign-up and comment forms
+        ("form_message", r"(?:thanks?(?: you)?|thank you) for (?:signing up|subscribing|registering|your "
+                         r"(?:subscription|interest|feedback|comment))[.!]?(?: .{0,80})?|"
+                         r"(?:sorry[,!.]? )?(?:there was an|an) error (?:occurred|has occurred|processing your "
+                         r"(?:subscription|request|sign-?up))(?:[,.] please try again(?: later)?)?[.!]?|"
+                         r"(?:please )?enter a valid e-?mail(?: address)?[.!]?|you(?:'re| are) (?:now )?"
+                         r"(?:subscribed|signed up|all set)[.!]?|check your inbox.{0,80}|"
+                         r"something went wrong[.!]?(?: please try again(?: later)?[.!]?)?"),
     )
 )
 _PARA_SPLIT_RE = re.compile(r"\n[ \t\r\f\v\u00a0]*\n")
@@ -116,10 +168,13 @@ def _alternation(indices: Iterable[int]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?P<r{i}>{_LINE_RULES[i][1].pattern})" for i in indices), re.IGNORECASE)
 
 
-#: Rules that open with ``.{0,N}`` scan the whole line for a word, which makes them the costly
-#: part of the alternation; they run only on lines holding one of ``_SCANNING_WORDS``.
-_SCANNING = frozenset(i for i, (_, pattern) in enumerate(_LINE_RULES) if pattern.pattern.startswith(".{"))
-_SCANNING_WORDS = ("newsletter", "inbox", "cookie", "rights reserved")
+#: Rules that open with ``.{0,N}`` (after a length cap) scan the whole line for a word, which
+#: makes them the costly part of the alternation; they run only on lines holding one of
+#: ``_SCANNING_WORDS``.
+_SCANNING = frozenset(i for i, (_, pattern) in enumerate(_LINE_RULES)
+                     if pattern.pattern.removeprefix(_SHORT_CREDIT).startswith(".{"))
+_SCANNING_WORDS = ("newsletter", "inbox", "cookie", "rights reserved", "©", "(c)", "photo:", "foto:", "bild:",
+                   "credit:")
 _ANCHORED_RULES = _alternation(i for i in range(len(_LINE_RULES)) if i not in _SCANNING)
 _SCANNING_RULES = _alternation(sorted(_SCANNING))
 
@@ -166,8 +221,12 @@ class Cleaned:
     removed: Counter[str] = field(default_factory=Counter)
 
 
-def _clean_once(text: str, headline_key: str, removed: Counter[str]) -> str:
+def _clean_once(text: str, headline_key: str, removed: Counter[str]) -> tuple[str, bool]:
+    """One pass of the rules over ``text``; also whether a line was removed or rewritten (only
+    then can another pass find more: a doubled line or a headline newly adjacent)."""
     paragraphs: list[list[str]] = []
+    removed_before = sum(removed.values())
+    rewritten = False
     previous = ""  # the last line kept
     previous_key: str | None = ""  # its comparison_key, computed when first needed
     for para in split_paragraphs(text):
@@ -175,7 +234,9 @@ def _clean_once(text: str, headline_key: str, removed: Counter[str]) -> str:
         for line in para.split("\n"):
             reason = _rule(line)
             if reason is None:
-                line = _table_row(line)
+                row = _table_row(line)
+                rewritten = rewritten or row != line
+                line = row
             if reason:
                 removed[reason] += 1
                 continue
@@ -205,7 +266,8 @@ def _clean_once(text: str, headline_key: str, removed: Counter[str]) -> str:
             paragraphs[0].pop(0)
             if not paragraphs[0]:
                 paragraphs.pop(0)
-    return "\n\n".join("\n".join(lines) for lines in paragraphs)
+    changed = rewritten or sum(removed.values()) > removed_before
+    return "\n\n".join("\n".join(lines) for lines in paragraphs), changed
 
 
 def clean_body_report(text: str, *, headline: str | None = None) -> Cleaned:
@@ -214,10 +276,9 @@ def clean_body_report(text: str, *, headline: str | None = None) -> Cleaned:
     headline_key = comparison_key(headline) if headline else ""
     current = text or ""
     for _ in range(5):  # removing a line can expose a new doubled line: run to a fixpoint
-        cleaned = _clean_once(current, headline_key, removed)
-        if cleaned == current:
+        current, changed = _clean_once(current, headline_key, removed)
+        if not changed:  # nothing removed or rewritten: another pass would find nothing more
             break
-        current = cleaned
     return Cleaned(current, removed)
 
 

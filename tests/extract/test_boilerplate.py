@@ -43,11 +43,49 @@ def test_boilerplate_lines_are_removed(line: str) -> None:
     assert clean_body(f"{PROSE}\n\n{line}\n\n{PROSE} Again.") == f"{PROSE}\n\n{PROSE} Again."
 
 
+@pytest.mark.parametrize(("reason", "line", "prose"), [
+    # media labels and picture credits, and prose that starts or ends like one
+    ("credit", "Video: The walking programme explained by the trial nurses",
+     "Video: the footage, shot by a bystander and shared widely online, shows the moment the old bridge "
+     "gave way under the weight of a lorry."),
+    ("credit", "Podcast: Exercise during treatment, with the study authors",
+     "The podcast: a weekly show in which two oncologists discuss the trials that changed practice this year, "
+     "recorded in front of a live audience."),
+    ("credit", "Photo: Jan Novak/Reuters", "According to Reuters, the deal closed."),
+    ("credit", "Foto: dpa", "Die dpa meldete am Abend, die Verhandlungen seien gescheitert."),
+    ("credit", "© Reuters", "Reuters reported on Monday that the talks had resumed."),
+    ("credit", "Getty Images", "Getty Images has sold its archive of historical photographs to a new owner."),
+    ("credit", "AFP / MARCO BERTORELLO", "The agency AFP reported that the talks had stalled."),
+    ("credit", "(Credit: Regional Weather Service / Handout)",
+     "(Source: WHO, 2023) The figures show a fall in new cases for the third year in a row."),
+    ("credit", "Sandbags stacked outside the town hall. © AFP / Marta Lindqvist",
+     "Sandbags were stacked outside the town hall on Tuesday morning as volunteers, firefighters and soldiers "
+     "worked through the night. © AFP / Marta Lindqvist"),
+    # sign-up and comment form messages
+    ("form_message", "Thanks for signing up!", "Thanks for your patience, the minister told reporters."),
+    ("form_message", "Sorry, there was an error processing your subscription.",
+     "There was an error in the dosing table of the first edition, the journal said."),
+    # a post's meta line
+    ("meta_line", "January 13, 2020 at 08:45 AM | categories: Python | View Comments",
+     "On January 13, 2020, the court ruled that the merger could proceed."),
+    # section labels in other languages
+    ("section_label", "Lesen Sie auch:", "Lesen Sie auch den Bericht der Kommission, der im März erschien."),
+    ("section_label", "Das könnte Sie auch interessieren", "Das könnte Sie auch interessieren, sagte der Arzt."),
+    ("section_label", "À lire aussi", "À lire aussi dans le rapport : les chiffres de 2019."),
+    ("section_label", "Leggi anche", "Leggi anche il rapporto completo sul sito del ministero."),
+    ("section_label", "Teilen mit:", "Teilen mit anderen Patienten hilft, sagte sie."),
+    ("section_label", "Anzeige", "Anzeige erstattet: Die Polizei ermittelt gegen den Fahrer."),
+])
+def test_new_line_rules_remove_labels_but_keep_prose(reason: str, line: str, prose: str) -> None:
+    cleaned = clean_body_report(f"{PROSE}\n\n{line}\n\n{prose}")
+    assert cleaned.text == f"{PROSE}\n\n{prose}"
+    assert cleaned.removed == {reason: 1}
+
+
 @pytest.mark.parametrize("line", [
     "The company said an advertisement campaign would begin after approval.",
     "Read more about the trial design in the supplementary appendix, the authors wrote.",
     "Subscribers to the newsletter reported more anxiety, the survey found, than non-subscribers.",
-    "© Reuters",
     "Published in the Journal of Clinical Oncology, the study followed patients for 5 years.",
     "Related studies have shown similar benefit in younger patients.",
     "More than 100 protesters were killed, the group said.",
