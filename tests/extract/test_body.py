@@ -1,14 +1,22 @@
-"""extract_body on saved pages (tests/fixtures/body/<case>) and the structured-vs-generic policy."""
+"""extract_body on saved pages (tests/fixtures/body/<case>) and the structured-vs-generic policy.
+
+A fixture's ``expected.json`` may give the exact ``body``, passages the body must (not)
+contain, and ``article``: the page's own article paragraphs. Then every line of the body must
+be article text (or one of the ``known_leaks``, boilerplate no rule catches yet): a page where
+part of the output is not the article fails.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
-from newscrawl.extract.body import Body, extract_body
+from newscrawl.extract.body import Body, _drop_runs, _teaser_flags, extract_body
 from newscrawl.extract.boilerplate import clean_body
-from newscrawl.extract.parsing import parse_html_for_trafilatura
+from newscrawl.extract.page import ArticlePage
+from newscrawl.extract.parsing import parse_html, parse_html_for_trafilatura
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "body"
 CASES = sorted(p.name for p in FIXTURES.iterdir() if (p / "input.html").is_file())
@@ -39,7 +47,16 @@ def test_fixture(case: str) -> None:
         assert needle.casefold() not in text.casefold(), needle
     for needle, count in expected.get("max_count", {}).items():
         assert text.count(needle) <= count, needle
+    if "article" in expected:
+        article = _folded(" ".join(expected["article"]))
+        allowed = {_folded(leak) for leak in expected.get("known_leaks", [])}
+        foreign = [line for line in text.split("\n") if _folded(line) not in article and _folded(line) not in allowed]
+        assert not foreign, foreign
     assert "\n\n\n" not in text and text == clean_body(text)
+
+
+def _folded(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().casefold()
 
 
 def test_accepts_bytes_and_parsed_tree() -> None:
@@ -106,3 +123,69 @@ def test_standfirst_only_dropped_when_not_a_paragraph(dek_tag: str, kept: bool) 
             f"<h1>T</h1><{dek_tag}>{dek}</{dek_tag}>{body}</article></body></html>")
     text = extract_body(html).text
     assert (dek in text) is kept and f"{PARA} (0)" in text
+
+
+def test_control_character_in_a_paragraph_keeps_the_body() -> None:
+    """A page of 200 words with one vertical tab in a paragraph: lxml keeps it, trafilatura then
+    discarded the whole document and the article had no body."""
+    words = " ".join(f"word{n}" for n in range(40))
+    paragraphs = "".join(f"<p>Paragraph {n} of the report: {words}.</p>" for n in range(4))
+    html = (f"<html><head><title>T</title></head><body><article><h1>T</h1>{paragraphs}"
+            f"<p>The last\x0b paragraph: {words}.</p></article></body></html>")
+    for page in (html, html.encode("utf-8")):
+        body = extract_body(page)
+        assert body is not None and "The last paragraph: word0" in body.text
+    item = ArticlePage("https://example.com/view/a", html.encode("utf-8")).to_item()
+    assert item["articleBody"] and "The last paragraph: word0" in item["articleBody"]
+
+
+RELATED = ["Harbour ferry timetable changes from next month", "New cycle lanes planned along the river"]
+LINKS_PAGE = parse_html("<html><body><ul>" + "".join(
+    f"<li><a href='/n/{n}'>{t}</a></li>" for n, t in enumerate([*RELATED, "Get it on Amazon for $39"]))
+    + "</ul></body></html>")
+
+
+@pytest.mark.parametrize(("paragraphs", "kept"), [
+    # two related headlines in a row, each the whole text of a link: a teaser list
+    ([PARA, *RELATED, "Closing words."], [PARA, "Closing words."]),
+    (["- " + t for t in RELATED] + [PARA], [PARA]),
+    # one link line alone is ordinary text (a deal, a source)
+    ([PARA, "Get it on Amazon for $39", PARA], [PARA, "Get it on Amazon for $39", PARA]),
+    # two excerpts cut with an ellipsis in a row: teasers; one quote ending in dots stays
+    ([PARA, f"{PARA[:80]} …", f"{PARA[10:90]}...", "End."], [PARA, "End."]),
+    ([PARA, "She paused and said: we will see what the next scan shows, and then...", PARA],
+     [PARA, "She paused and said: we will see what the next scan shows, and then...", PARA]),
+    # a heading and a short line that are not links
+    (["Safety profile", "No new signals.", PARA], ["Safety profile", "No new signals.", PARA]),
+])
+def test_teaser_runs_are_dropped(paragraphs: list[str], kept: list[str]) -> None:
+    assert _drop_runs(paragraphs, _teaser_flags(LINKS_PAGE, paragraphs)) == kept
+
+
+DEK = "A twelve-week walking programme cut fatigue scores by a third in a randomised trial of 212 adults."
+
+
+@pytest.mark.parametrize(("shown", "in_body"), [
+    (f"<p class='Subtitle'>{DEK}</p>", False),  # a standfirst styled as a dek: the description
+    (f"<div class='article-dek'><p>{DEK}</p></div>", False),
+    (f"<h2>{DEK}</h2>", False),
+    (f"<p>{DEK}</p>", True),  # the same text printed as a plain paragraph: the lede
+])
+def test_description_is_body_text_only_when_printed_as_the_lede(shown: str, in_body: bool) -> None:
+    body = "".join(f"<p>{PARA} ({n})</p>" for n in range(4))
+    html = (f"<html><head><meta name='description' content='{DEK}'></head><body><article>"
+            f"<h1>T</h1>{shown}<div class='ArticleBody'>{body}</div></article></body></html>")
+    text = extract_body(html).text
+    assert (DEK in text) is in_body and f"{PARA} (0)" in text
+    if in_body:
+        assert text.startswith(DEK)
+
+
+def test_a_lede_printed_above_the_body_container_is_put_back() -> None:
+    """The page prints its description as a plain paragraph in an intro block that main-content
+    extraction leaves out: it is the article's lede."""
+    body = "".join(f"<p>{PARA} ({n})</p>" for n in range(4))
+    html = (f"<html><head><meta name='description' content='{DEK}'></head><body><header><nav><a href='/'>Home"
+            f"</a></nav></header><div class='hero'><h1>T</h1><div class='intro'><p>{DEK}</p></div></div>"
+            f"<main><article><div class='ArticleBody'>{body}</div></article></main></body></html>")
+    assert extract_body(html).text.startswith(f"{DEK}\n\n{PARA} (0)")
