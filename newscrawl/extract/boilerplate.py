@@ -7,9 +7,9 @@ Two complementary tools that run on an extracted ``articleBody``:
   Sie auch", share, newsletter and cookie boxes, sign-up form messages, picture credits and
   media labels such as "Photo: ..." or "Video: ...", copyright footers, a post's meta line,
   bare dates/timestamps/URLs, a teaser title shown twice, a leading repeat of the headline) and
-  normalises whitespace. Every rule matches
-  a *whole line* with a short, specific pattern, so prose that merely mentions "advertisement"
-  or "newsletter" is kept: precision of the rules matters as much as their recall.
+  normalises whitespace. Every rule matches a *whole line* with a short, specific pattern, so
+  prose that merely mentions "advertisement" or "newsletter" is kept: precision of the rules
+  matters as much as their recall.
 * :class:`RepeatedBlockLearner` learns the blocks *one site* repeats on many of its pages
   (sidebar items, teaser rails, standard promos) during one crawl and removes them from later
   pages of that site.
@@ -41,10 +41,8 @@ _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|
 _WEEKDAY = r"(?:(?:mon|tue|tues|wed|thu|thurs|fri|sat|sun)[a-z]*,?\s+)?"
 _TIME = r"(?:,?\s*(?:at\s+)?\d{1,2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{2,4}T?)?)?"
 #: Month names of the meta-line rule: English, German and French.
-_MONTH_NAMES = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-                r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|januar|februar|märz|mai|juni|"
-                r"juli|oktober|dezember|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|"
-                r"novembre|décembre)\.?")
+_MONTH_NAMES = (r"(?:" + _MONTH + r"|januar|februar|märz|mai|juni|juli|oktober|dezember|janvier|février|"
+                r"mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre)")
 #: News and picture agencies and stock libraries, as they appear in picture credits.
 _AGENCIES = (r"getty(?: images)?|afp|reuters|ap(?: photo)?|associated press|dpa|epa|imago(?: images)?|"
              r"shutterstock|istock(?:photo)?|picture[- ]alliance|keystone|ansa|efe|xinhua|alamy|"

@@ -7,8 +7,8 @@ results were measured with its own (changing one changes what is extracted):
   control characters, comments and processing instructions. Structured data, meta tags, the
   visible-page fallbacks and the generic body path read it.
 - :func:`parse_html_for_trafilatura`: the generic body path's tree when the caller has none:
-  trafilatura's own loader (encoding sniffing, broken-markup repair). A tree the caller parsed
-  is used as it is, or copied without comments (a comment cuts trafilatura's text short).
+  trafilatura's own loader (broken-markup repair). A tree the caller parsed is used as it is,
+  or copied without comments (a comment cuts trafilatura's text short).
 - :func:`parse_html_plain`: plain ``lxml.etree`` elements without comments or processing
   instructions (no ``lxml.html`` class lookup: faster to walk). The visible-date finder reads it.
 
@@ -73,7 +73,8 @@ def as_tree(doc: HtmlElement | str) -> HtmlElement:
 
 
 def parse_html_for_trafilatura(html: str | bytes | HtmlElement) -> HtmlElement | None:
-    """Parse a page once (trafilatura's loader: encoding sniffing, broken-markup repair).
+    """Parse a page once (decoded as the page object decodes it, then trafilatura's loader:
+    broken-markup repair).
 
     An already parsed ``lxml.html`` tree is used without reparsing and never modified; if it
     holds comments or processing instructions (lxml's default parser keeps them, trafilatura's
