@@ -17,6 +17,7 @@ from newscrawl.extract.body import Body, _drop_runs, _teaser_flags, extract_body
 from newscrawl.extract.boilerplate import clean_body
 from newscrawl.extract.page import ArticlePage
 from newscrawl.extract.parsing import parse_html, parse_html_for_trafilatura
+from newscrawl.processing import process_page
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "body"
 CASES = sorted(p.name for p in FIXTURES.iterdir() if (p / "input.html").is_file())
@@ -189,3 +190,17 @@ def test_a_lede_printed_above_the_body_container_is_put_back() -> None:
             f"</a></nav></header><div class='hero'><h1>T</h1><div class='intro'><p>{DEK}</p></div></div>"
             f"<main><article><div class='ArticleBody'>{body}</div></article></main></body></html>")
     assert extract_body(html).text.startswith(f"{DEK}\n\n{PARA} (0)")
+
+
+def test_cancernetwork_like_page_keeps_its_standfirst_in_the_description() -> None:
+    """What ``newscrawl extract`` exports for a CancerNetwork-like page: the ``<p class="Subtitle">``
+    standfirst is the ``description`` and not body text; media labels and promos are out."""
+    case = "cancernetwork_like"
+    raw = (FIXTURES / case / "input.html").read_bytes()
+    item = process_page(f"https://www.example.com/view/{case}", raw)
+    standfirst = "A twelve-week walking programme cut fatigue scores by a third in a randomised trial of 212 adults."
+    assert item["description"] == standfirst
+    body = item["articleBody"]
+    assert body.startswith("Researchers at a university hospital")
+    for leak in (standfirst, "Video:", "Podcast:", "READ MORE", "New cycle lanes"):
+        assert leak not in body, leak
