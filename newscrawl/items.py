@@ -37,6 +37,8 @@ ARTICLE_FIELDS: tuple[str, ...] = (
     "mainImage",
     "articleBody",
     "bodyMethod",
+    "trialIds",
+    "meetings",
     "fingerprint",
     "dateDownloaded",
 )
@@ -46,7 +48,7 @@ ARTICLE_FIELDS: tuple[str, ...] = (
 INTERNAL_FIELDS: tuple[str, ...] = ("pageType", "provenance")
 
 #: Bumped whenever a field is added, removed or changes meaning.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class Article(scrapy.Item):
@@ -71,6 +73,8 @@ class Article(scrapy.Item):
     mainImage = scrapy.Field()
     articleBody = scrapy.Field()
     bodyMethod = scrapy.Field()
+    trialIds = scrapy.Field()
+    meetings = scrapy.Field()
     fingerprint = scrapy.Field()
     dateDownloaded = scrapy.Field()
     pageType = scrapy.Field()

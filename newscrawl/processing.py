@@ -15,6 +15,7 @@ from typing import Any
 
 from newscrawl.extract.boilerplate import clean_body_report
 from newscrawl.extract.dates import DEFAULT_TIMEZONE, DateNormalizer
+from newscrawl.extract.oncology import oncology_fields
 from newscrawl.extract.page import ArticlePage
 from newscrawl.identity import identify
 from newscrawl.items import stamp_download
@@ -64,6 +65,7 @@ def process_article_page(
     if isinstance(item.get("articleBody"), str):
         cleaned = clean_body_report(item["articleBody"], headline=item.get("headline"))
         item["articleBody"], removed = cleaned.text, cleaned.removed
+    item.update(oncology_fields(item.get("headline"), item.get("articleBody")))
     # a saved page without an absolute canonical link keeps its file: URL as its identity
     identity = identify(item["url"], item.get("canonicalUrl"), item.get("articleBody"), local_files=True)
     item["canonicalUrl"] = identity.canonical_url

@@ -82,6 +82,7 @@ ITEM_PIPELINES = {
     "newscrawl.pipelines.dates.DatesPipeline": 100,
     "newscrawl.pipelines.boilerplate.BoilerplatePipeline": 200,
     "newscrawl.pipelines.validate.RequiredFieldsPipeline": 300,
+    "newscrawl.pipelines.oncology.OncologyPipeline": 320,
     "newscrawl.pipelines.identity.IdentityPipeline": 350,
     "newscrawl.pipelines.state.UnchangedPipeline": 360,
     "newscrawl.pipelines.validate.SchemaPipeline": 380,

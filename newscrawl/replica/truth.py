@@ -33,6 +33,42 @@ def article_body(a: Article) -> str:
     return "\n\n".join(norm(p) for p in prose.body_paragraphs(a.blocks))
 
 
+#: the normalised ``meetings`` name of each conference the twin's prose names (prose.CONFERENCES)
+MEETING_NAMES = {
+    "ASCO Annual Meeting": "ASCO Annual Meeting",
+    "ESMO Congress": "ESMO Congress",
+    "San Antonio Breast Cancer Symposium (SABCS)": "SABCS",
+    "ASH Annual Meeting": "ASH Annual Meeting",
+    "ASCO Genitourinary Cancers Symposium": "ASCO Genitourinary Cancers Symposium",
+    "ASCO Gastrointestinal Cancers Symposium": "ASCO Gastrointestinal Cancers Symposium",
+    "AACR Annual Meeting": "AACR Annual Meeting",
+    "IASLC World Conference on Lung Cancer": "WCLC",
+    "SGO Annual Meeting on Women's Cancer": "SGO Annual Meeting",
+    "ESMO Breast Cancer Congress": "ESMO Breast Cancer",
+}
+
+
+def oncology_truth(site: Site, i: int, body: str) -> dict:
+    """``trialIds`` and ``meetings`` of page i: the trial ids and conferences its facts put in the body.
+
+    A conference cited with a year ("Presented at: ESMO Congress; 2024.") carries that year;
+    one named only without a year has year None, and gives way to a mention with a year.
+    """
+    sources = {j for j in (i, site.source(i)) if j is not None}
+    facts = [site.facts_for(j) for j in sorted(sources)]
+    trials = sorted({(body.find(f["nct"]), f["nct"]) for f in facts if f["nct"] in body})
+    meetings = set()
+    for f in facts:
+        conf = f["conf"]
+        if conf not in body:
+            continue
+        cited = re.search(re.escape(f"Presented at: {conf}; ") + r"(\d{4})\.", body)
+        where = cited.start() if cited else body.find(conf)
+        meetings.add((where, MEETING_NAMES[conf], int(cited[1]) if cited else None))
+    return {"trialIds": [nct for _, nct in trials],
+            "meetings": [{"name": name, "year": year} for _, name, year in sorted(meetings)]}
+
+
 def url_variants(site: Site, links: Links, i: int, *, of: str | None = None) -> list[dict]:
     """Other URLs of page i that the crawl surfaces link to (link form, AMP, print, redirect chain)."""
     out = []
@@ -85,6 +121,7 @@ def truth_record(site: Site, links: Links, i: int) -> dict:
         "dateModified": iso_date(a.modified),
         "section": a.section,
         "articleBody": article_body(a),
+        **oncology_truth(site, i, article_body(a)),
         "template": a.template,
         "variants": variants,
     }

@@ -74,6 +74,9 @@ def test_every_unique_article_exactly_once_with_exact_fields(
         for field in ("datePublished", "dateModified"):
             if instant(item[field]) != instant(member[field]):
                 problems.append((field, item["url"], item[field], member[field]))
+        for field in ("trialIds", "meetings"):
+            if field in member and item[field] != member[field]:
+                problems.append((field, item["url"], item[field], member[field]))
         f1 = token_f1(item["articleBody"], member["articleBody"])
         if f1 < 0.99:
             problems.append(("articleBody F1", item["url"], round(f1, 4)))

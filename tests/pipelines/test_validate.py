@@ -20,7 +20,8 @@ def valid_article(**changes: Any) -> Article:
         "dateModified": None, "dateModifiedRaw": None, "section": "Breast Cancer",
         "breadcrumbs": [{"name": "Home", "url": "https://www.cancernetwork.com/"}], "keywords": [],
         "inLanguage": "en", "mainImage": None, "articleBody": "One.\n\nTwo.",
-        "bodyMethod": "jsonld", "fingerprint": "ab12", "dateDownloaded": "2026-11-27T00:00:00Z",
+        "bodyMethod": "jsonld", "trialIds": ["NCT04123456"], "meetings": [{"name": "ESMO Congress", "year": 2024}],
+        "fingerprint": "ab12", "dateDownloaded": "2026-11-27T00:00:00Z",
     }
     fields.update(changes)
     return Article(fields)
@@ -65,6 +66,10 @@ def test_required_fields_pass_a_complete_article() -> None:
         {"version": 0},
         {"dateDownloaded": "2026-11-27 00:00:00"},
         {"mainImage": {"href": "x"}},
+        {"trialIds": ["NCT1234"]},
+        {"trialIds": ["NCT04123456", "NCT04123456"]},
+        {"meetings": [{"name": "ASCO Annual Meeting"}]},
+        {"meetings": [{"name": "ASCO Annual Meeting", "year": "2025"}]},
     ],
 )
 def test_schema_pipeline_drops_lines_that_break_the_schema(changes: dict[str, Any]) -> None:
@@ -74,7 +79,11 @@ def test_schema_pipeline_drops_lines_that_break_the_schema(changes: dict[str, An
     assert stats.get_value("newscrawl/validate/schema_invalid") == 1
 
 
-@pytest.mark.parametrize("changes", [{}, {"datePublished": "2007-07-01"}, {"datePublished": None}])
+@pytest.mark.parametrize(
+    "changes",
+    [{}, {"datePublished": "2007-07-01"}, {"datePublished": None}, {"trialIds": [], "meetings": []},
+     {"meetings": [{"name": "SABCS", "year": None}]}],
+)
 def test_schema_pipeline_passes_valid_lines(changes: dict[str, Any]) -> None:
     pipeline, _ = build(SchemaPipeline)
     item = valid_article(**changes)
