@@ -4,6 +4,7 @@
 (:func:`newscrawl.processing.process_page`) and prints one JSON line per page, so an operator
 can debug a page and benchmarks can measure extraction without a crawl.
 ``newscrawl crawl`` wraps ``scrapy crawl`` and ends with an exit status an operator can act on.
+``newscrawl read`` prints the lines of finished output files for a consumer (:mod:`newscrawl.reader`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import argparse
 import asyncio
 import functools
 import json
+import os
 import sys
 import urllib.request
 from collections.abc import Sequence
@@ -28,6 +30,8 @@ from newscrawl.run.exit_codes import EXIT_OK, EXIT_USAGE
 #: ``newscrawl extract``: a source could not be read, identified or extracted within the limits
 #: (the others were still extracted)
 EXIT_UNREADABLE = 1
+#: ``newscrawl read``: a finished file failed its check (reported on stderr, skipped; the rest was read)
+EXIT_SKIPPED_FILE = 1
 
 
 class Refused(ValueError):
@@ -142,14 +146,74 @@ async def _extract_all(args: argparse.Namespace) -> int:
     return status
 
 
+def read_main(argv: Sequence[str]) -> int:
+    """``newscrawl read [FOLDER] [--cursor FILE] [--latest]``: verified lines as JSON Lines."""
+    from newscrawl.reader import Cursor, CursorError, Problem, read  # here for start-up cost
+
+    parser = argparse.ArgumentParser(
+        prog="newscrawl read",
+        description="Print the lines of the finished feed files of FOLDER (oldest run first), each "
+        "file checked against its manifest, as JSON Lines.",
+    )
+    parser.add_argument("folder", nargs="?", help="a folder of feed files (default: the project's "
+                        "default output folder, NEWSCRAWL_OUTPUT_DIR/<spider>)")
+    parser.add_argument("--spider", help="with no FOLDER: whose folder (default: the project's only spider)")
+    parser.add_argument("--cursor", metavar="FILE", help="remember what was read in FILE and print only "
+                        "what is new since (FILE is created if missing, updated after the output is written)")
+    parser.add_argument("--latest", action="store_true", help="one line per id: its highest version")
+    args = parser.parse_args(argv)
+    try:
+        folder = Path(args.folder) if args.folder else _default_folder(args.spider)
+        if not folder.is_dir():
+            raise ValueError(f"no such folder: {folder}")
+        cursor = Cursor.load(args.cursor) if args.cursor else None
+    except (ValueError, CursorError) as exc:
+        print(f"newscrawl read: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    problems: list[Problem] = []
+
+    def report(problem: Problem) -> None:
+        problems.append(problem)
+        print(f"newscrawl read: skipped {problem.file}: {problem.reason}", file=sys.stderr)
+
+    out = sys.stdout
+    try:
+        for line in read(folder, cursor=cursor, latest=args.latest, on_problem=report):
+            out.write(json.dumps(line, ensure_ascii=False) + "\n")
+        out.flush()
+    except BrokenPipeError:  # the consumer stopped reading: the cursor stays where it was
+        os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())
+        return EXIT_SKIPPED_FILE
+    if cursor is not None:
+        cursor.save()
+    return EXIT_SKIPPED_FILE if problems else EXIT_OK
+
+
+def _default_folder(spider: str | None) -> Path:
+    """``NEWSCRAWL_OUTPUT_DIR/<spider>`` of the project the command runs in (scrapy.cfg)."""
+    from scrapy.spiderloader import get_spider_loader
+    from scrapy.utils.project import get_project_settings
+
+    from newscrawl.config import get_str
+
+    settings = get_project_settings()
+    if spider is None:
+        names = get_spider_loader(settings).list()
+        if len(names) != 1:
+            raise ValueError(f"the project has {len(names)} spiders: name one with --spider or give a FOLDER")
+        spider = names[0]
+    return Path(get_str(settings, "NEWSCRAWL_OUTPUT_DIR")) / spider
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    commands = {"extract": extract_main, "crawl": _crawl_main, "doctor": _doctor_main}
+    commands = {"extract": extract_main, "crawl": _crawl_main, "doctor": _doctor_main, "read": read_main}
     if not argv or argv[0] not in commands:
-        print("usage: newscrawl {extract,crawl,doctor} ...\n"
+        print("usage: newscrawl {extract,crawl,doctor,read} ...\n"
               "  extract FILE_OR_URL [...] [--url URL]   extract saved pages or URLs\n"
               "  crawl SPIDER [scrapy crawl options]     crawl with operator exit codes\n"
-              "  doctor [BASE_URL] [--articles N] [--save DIR]   is the site ready for the crawl?",
+              "  doctor [BASE_URL] [--articles N] [--save DIR]   is the site ready for the crawl?\n"
+              "  read [FOLDER] [--cursor FILE] [--latest]  verified lines of finished files",
               file=sys.stderr)
         return EXIT_USAGE
     return commands[argv[0]](argv[1:])

@@ -200,6 +200,8 @@ class DurableFile:
             cut = data.rfind(b"\n") + 1 if jsonl else len(data)
             self._write_all(data[:cut])
             self.bytes = 0
+            if jsonl:  # the manifest counts the lines of the whole file, the copied ones too
+                self.lines = sum(1 for raw in data[:cut].split(b"\n") if raw.strip())
         fsync_dir(self.final_path.parent)
 
     # -- file-like API used by exporters ---------------------------------------------------
