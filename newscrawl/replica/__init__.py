@@ -63,13 +63,17 @@ def make_site_factory(site: Site, *, reactor: Any = None) -> Any:
 
 def start_replica(port: int = 0, *, articles: int = 2000, day: int = 0, seed: int = 0,
                   faults: Iterable[str] | str | None = None, host: str = "127.0.0.1",
-                  reactor: Any = None) -> RunningReplica:
-    """Start the twin inside the (running or about-to-run) Twisted reactor and return at once."""
+                  reactor: Any = None, template_change: int | None = None) -> RunningReplica:
+    """Start the twin inside the (running or about-to-run) Twisted reactor and return at once.
+
+    ``template_change``: from this site day on, article pages are served in a changed template
+    (docs/replica.md, "Template change").
+    """
     if reactor is None:
         from twisted.internet import reactor as default_reactor  # here: importing must not install one
 
         reactor = default_reactor
-    site = Site(articles, day=day, seed=seed, faults=parse_faults(faults))
+    site = Site(articles, day=day, seed=seed, faults=parse_faults(faults), template_change=template_change)
     factory = make_site_factory(site, reactor=reactor)
     listening = reactor.listenTCP(port, factory, interface=host)
     running = RunningReplica(listening, site, factory.resource, host)

@@ -117,11 +117,15 @@ class Site:
     """The whole twin for one (articles, day, seed, faults)."""
 
     def __init__(self, articles: int = 2000, *, day: int = 0, seed: int = 0,
-                 faults: Iterable[str] | str | bool | None = None) -> None:
+                 faults: Iterable[str] | str | bool | None = None, template_change: int | None = None) -> None:
         if articles < 10:
             raise ValueError("articles must be at least 10")
         if day < 0:
             raise ValueError("day must be >= 0")
+        if template_change is not None and template_change < 0:
+            raise ValueError("template_change must be >= 0")
+        #: from this day on every article page is served in the "redesign" markup (see render.py)
+        self.template_change = template_change
         self.n0 = int(articles)
         self.day = int(day)
         self.seed = int(seed)
@@ -140,6 +144,11 @@ class Site:
         self.card = lru_cache(maxsize=8192)(self._card)
         self.dependents = lru_cache(maxsize=16384)(self._dependents)
         self.month_ranges = lru_cache(maxsize=1)(self._month_ranges)
+
+    @property
+    def redesigned(self) -> bool:
+        """Whether today's article pages use the changed template (``template_change``)."""
+        return self.template_change is not None and self.day >= self.template_change
 
     # ---- dates -------------------------------------------------------------------------
     def published(self, i: int) -> datetime | date:

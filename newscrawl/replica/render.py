@@ -661,7 +661,37 @@ def render_media(links: Links, a: Article) -> str:
     return page(links, "media", head, main)
 
 
+def render_redesign(links: Links, a: Article) -> str:
+    """An article page after a site redesign (``template_change``): the same article in markup
+    the crawler was not written for. No Next.js data and no body in structured data (the body is
+    only in the HTML), the authors only as visible text, a ``<title>`` that names the section
+    instead of the headline; the dates stay in JSON-LD."""
+    site = links.site
+    canonical = links.view(a.index)
+    blocks = with_boilerplate(site, a)
+    pub = (jsonld_date(site, a, _aware(a.published), "pub") if isinstance(a.published, datetime)
+           else a.published.isoformat())  # a legacy article's date has no time
+    news: dict = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": a.headline,
+                  "datePublished": pub, "mainEntityOfPage": canonical}
+    if a.modified is not None:
+        news["dateModified"] = jsonld_date(site, a, a.modified, "mod")
+    head = (f'<title>{e(a.section)} News | CancerNetwork</title><meta name="description" content="{e(a.description)}">'
+            f'<link rel="canonical" href="{canonical}">'
+            f'<script type="application/ld+json">{jsonscript(news)}</script>')
+
+    def c(name: str) -> str:
+        return cls(site, "redesign", name)
+
+    writers = f'<div class="{c("Contributors")}">{" · ".join(e(n) for n in a.authors)}</div>' if a.authors else ""
+    main = (f'<section class="{c("Story")}"><h1 class="{c("Headline")}">{e(a.headline)}</h1>'
+            f'<p class="{c("Dek")}">{e(a.description)}</p>{writers}'
+            f'<div class="{c("Text")}">{html_blocks(links, blocks, "meta")}</div></section>')
+    return page(links, "redesign", head, main)
+
+
 def render_article(links: Links, a: Article) -> str:
+    if links.site.redesigned and a.template != "media":
+        return render_redesign(links, a)
     return {"nextjs": render_nextjs, "meta": render_meta, "legacy": render_legacy,
             "media": render_media}[a.template](links, a)
 

@@ -122,7 +122,7 @@ def truth_record(site: Site, links: Links, i: int) -> dict:
         "section": a.section,
         "articleBody": article_body(a),
         **oncology_truth(site, i, article_body(a)),
-        "template": a.template,
+        "template": "redesign" if site.redesigned and a.template != "media" else a.template,
         "variants": variants,
     }
     if hard:
@@ -137,9 +137,14 @@ def truth_record(site: Site, links: Links, i: int) -> dict:
 
 
 def truth_records(*, articles: int = 2000, day: int = 0, seed: int = 0, base_url: str = DEFAULT_BASE_URL,
-                  faults: Iterable[str] | str | bool | None = None) -> Iterator[dict]:
-    """One expected output record per unique article of the twin, oldest first."""
-    site = Site(articles, day=day, seed=seed, faults=faults)
+                  faults: Iterable[str] | str | bool | None = None,
+                  template_change: int | None = None) -> Iterator[dict]:
+    """One expected output record per unique article of the twin, oldest first.
+
+    The content is the same whatever the template; a redesigned page's record says so
+    (``"template": "redesign"``).
+    """
+    site = Site(articles, day=day, seed=seed, faults=faults, template_change=template_change)
     links = Links(site, base_url)
     for i in range(site.count):
         if is_unique_article(site, i):

@@ -7,7 +7,7 @@
 3  failed start: state locked by another run, state corrupt, site unreachable (no response)
 4  degraded: the run finished but broke a threshold (error ratio, articles without body or
    date, schema failures, zero articles where the site showed new ones, interrupted, feed
-   not finished); its output is valid and delivered, but an operator should look
+   not finished, extraction drift); its output is valid and delivered, but an operator should look
 == ===========================================================================================
 """
 

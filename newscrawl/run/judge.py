@@ -10,6 +10,7 @@ the crawl crashed). The rules are documented in
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -97,11 +98,13 @@ def judge(
     unfinished_feeds: int = 0,
     output_errors: tuple[str, ...] = (),
     crash: str | None = None,
+    drift: Sequence[str] = (),
 ) -> Verdict:
     """Decide a run's outcome from its stats and item counts (documented in docs/operations.md).
 
     ``output_errors``: why feed files could not be opened, written or finished (the run failed:
-    what it exported was not all delivered). ``crash``: the crawl itself raised.
+    what it exported was not all delivered). ``crash``: the crawl itself raised. ``drift``: the
+    reasons of the drift alarm (:func:`newscrawl.run.health.drift_reasons`).
     """
     if crash is not None:
         return Verdict("failed", EXIT_CRASH, (f"crashed: {crash}", *output_errors))
@@ -154,6 +157,7 @@ def judge(
             f"{unfinished_feeds} feed(s) left unfinished (.part) because the state could not "
             "record them; the next run recovers them"
         )
+    reasons.extend(drift)
     if reasons:
         return Verdict("degraded", EXIT_DEGRADED, tuple(reasons))
     return Verdict("ok", EXIT_OK, ())

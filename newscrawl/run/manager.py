@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING, Any
 from itemadapter import ItemAdapter
 from scrapy import signals
 
-from newscrawl.drops import UNCHANGED, reason_of
+from newscrawl.drops import EMPTY_BODY, MISSING_BODY, UNCHANGED, reason_of
 from newscrawl.feeds import FEED_FAILED, FEED_OPENED, MANIFEST_FORMAT, DurableFile, recover_leftovers
 from newscrawl.items import SCHEMA_VERSION
-from newscrawl.run.config import read_thresholds
+from newscrawl.run.config import read_drift, read_thresholds
+from newscrawl.run.health import DriftConfig, Health, drift_reasons, title_disagrees
 from newscrawl.run.judge import RunCounts, Thresholds, Verdict, judge, request_errors
 from newscrawl.runinfo import RunInfo, run_info, utc_iso
 from newscrawl.state.extension import StateExtension, state_session
@@ -36,11 +37,13 @@ logger = logging.getLogger(__name__)
 class RunManager:
     """Scrapy extension: one per crawl. Enabled through ``EXTENSIONS``, after the state extension."""
 
-    def __init__(self, crawler: Crawler, thresholds: Thresholds, run: RunInfo) -> None:
+    def __init__(self, crawler: Crawler, thresholds: Thresholds, run: RunInfo, drift: DriftConfig) -> None:
         self.crawler = crawler
         self.thresholds = thresholds
+        self.drift = drift
         self.run = run
         self.counts = RunCounts()
+        self.health = Health()
         self.feeds: list[DurableFile] = []
         self.recovered: list[str] = []
         self.finish_reason: str | None = None
@@ -53,7 +56,8 @@ class RunManager:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunManager:
-        manager = cls(crawler, read_thresholds(crawler.settings), run_info(crawler))
+        settings = crawler.settings
+        manager = cls(crawler, read_thresholds(settings), run_info(crawler), read_drift(settings))
         manager.recovered = [str(r.final) for r in recover_leftovers(crawler)]
         crawler.signals.connect(manager.feed_opened, signal=FEED_OPENED)
         crawler.signals.connect(manager.feed_failed, signal=FEED_FAILED)
@@ -99,6 +103,10 @@ class RunManager:
             counts.exported_without_body += 1
         if not adapter.get("datePublished"):
             counts.exported_without_date += 1
+        self.health.add(
+            body_method=adapter.get("bodyMethod"), date_published=adapter.get("datePublished"),
+            authors=adapter.get("authors"), body=body, mismatch=title_disagrees(adapter.get("provenance")),
+        )
 
     def item_dropped(self, item: Any, spider: Spider, exception: BaseException, **kw: Any) -> None:
         reason = reason_of(exception)
@@ -106,6 +114,8 @@ class RunManager:
             self.counts.unchanged += 1
         else:
             self.counts.dropped[reason.name] += 1
+        if reason in (EMPTY_BODY, MISSING_BODY):
+            self.health.add_empty()
 
     def item_error(self, item: Any, response: Any, spider: Spider, failure: Any) -> None:
         self.counts.item_errors += 1
@@ -130,7 +140,9 @@ class RunManager:
         ready = list(self.feeds) if unclean else [f for f in self.feeds if f.stored]
         unfinished = sum(1 for f in ready if not self._sync(f) or f.has_uncommitted)
         errors_before = self._output_errors()
-        verdict = self._judge(stats, unfinished)
+        health = self.health.as_dict()
+        drift = drift_reasons(health, self.history(), self.drift)
+        verdict = self._judge(stats, unfinished, drift)
         finished_at = utc_iso()
         summary = self.summary_dict(stats, verdict, finished_at)
         for f in ready:
@@ -143,7 +155,7 @@ class RunManager:
             if data is not None:
                 self.manifests.append(data)
         if self._output_errors() != errors_before:  # a feed failed while being finished
-            verdict = self._judge(stats, unfinished)
+            verdict = self._judge(stats, unfinished, drift)
         for f in self.feeds:
             if not f.stored and not f.finalized:
                 f.release()
@@ -188,9 +200,21 @@ class RunManager:
     def _output_errors(self) -> list[str]:
         return [*self.open_errors, *(f.write_error for f in self.feeds if f.write_error)]
 
-    def _judge(self, stats: dict[str, Any], unfinished: int) -> Verdict:
+    def _judge(self, stats: dict[str, Any], unfinished: int, drift: list[str]) -> Verdict:
         return judge(stats, self.counts, self.thresholds, self.finish_reason, unfinished_feeds=unfinished,
-                     output_errors=tuple(self._output_errors()), crash=self.crash)
+                     output_errors=tuple(self._output_errors()), crash=self.crash, drift=drift)
+
+    def history(self) -> list[dict[str, Any]]:
+        """The health of the state's last finished runs, newest first (none without a state)."""
+        session = self.session
+        if session is None:
+            return []
+        try:
+            summaries = session.store.recent_summaries(10 * self.drift.runs)
+        except Exception:  # the alarm must not lose the run
+            logger.exception("Could not read earlier runs from the state")
+            return []
+        return [s["health"] for s in summaries if isinstance(s.get("health"), dict)]
 
     def summary_dict(self, stats: dict[str, Any], verdict: Verdict, finished_at: str) -> dict[str, Any]:
         session = self.session
@@ -220,6 +244,7 @@ class RunManager:
                 "notModified": int(stats.get("newscrawl/incremental/not_modified", 0)),
             },
             "incremental": incremental,
+            "health": self.health.as_dict(),
             "state": None if session is None else {
                 "path": str(session.path),
                 "ignored": session.ignore,

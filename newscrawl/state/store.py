@@ -515,6 +515,19 @@ class StateStore:
             (finished, outcome, exit_code, json.dumps(summary, sort_keys=True), run_id),
         )
 
+    def recent_summaries(self, limit: int) -> list[dict[str, Any]]:
+        """Summaries of the last ``limit`` finished runs, newest first (the drift alarm's history)."""
+        rows = self.db.execute(
+            "SELECT summary FROM runs WHERE summary IS NOT NULL ORDER BY finished DESC LIMIT ?", (limit,)
+        )
+        out = []
+        for (raw,) in rows:
+            try:
+                out.append(json.loads(raw))
+            except ValueError:  # pragma: no cover - written by run_finished
+                continue
+        return out
+
     # -- the boilerplate learner's table (see RepeatedBlockLearner.export_state) -------------
     def boilerplate_snapshot(self) -> Any:
         """The learned-boilerplate snapshot the last run saved (parsed JSON), or None.

@@ -64,8 +64,8 @@ def kill_runs(start: Callable[[], subprocess.Popen[str]], out: Path, sizes: Iter
 class Twin:
     """``python -m newscrawl.replica`` on a port that stays the same across days."""
 
-    def __init__(self, articles: int, seed: int = 0) -> None:
-        self.articles, self.seed = articles, seed
+    def __init__(self, articles: int, seed: int = 0, options: tuple[str, ...] = ()) -> None:
+        self.articles, self.seed, self.options = articles, seed, options
         self.port = 0
         self.day = 0
         self.proc: subprocess.Popen[str] | None = None
@@ -76,7 +76,7 @@ class Twin:
         for attempt in range(20):
             proc = subprocess.Popen(
                 [sys.executable, "-m", "newscrawl.replica", "--port", str(self.port),
-                 "--articles", str(self.articles), "--day", str(day), "--seed", str(self.seed)],
+                 "--articles", str(self.articles), "--day", str(day), "--seed", str(self.seed), *self.options],
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV, cwd=ROOT,
             )
             assert proc.stdout is not None
