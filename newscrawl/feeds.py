@@ -162,6 +162,7 @@ class DurableFile:
         run_info: dict[str, Any] | None = None,
         append_from: Path | None = None,
         on_finished: Callable[[Path], None] | None = None,
+        deliver_to: list[str] | None = None,
     ) -> None:
         self.final_path = Path(final_path)
         self.part_path = self.final_path.with_name(self.final_path.name + PART_SUFFIX)
@@ -181,6 +182,8 @@ class DurableFile:
         #: the first OS error met writing this file (disk full, read-only...): lines were lost
         self.write_error: str | None = None
         self.on_finished = on_finished
+        #: remote URIs this very file is delivered to once finished (a remote feed URI)
+        self.deliver_to = list(deliver_to or ())
         self._buf = b""
         self._uncommitted: list[dict[str, Any]] = []
         self._dirty = False
@@ -398,6 +401,8 @@ class DurableFileFeedStorage:
         self.batch_seconds = batch_seconds
         self.crawler = crawler
         self.file: DurableFile | None = None
+        #: remote URIs the finished file goes to (set by a remote feed's storage)
+        self.deliver_to: list[str] = []
 
     @classmethod
     def from_crawler(
@@ -457,6 +462,7 @@ class DurableFileFeedStorage:
             append_from=None if self.overwrite else target,
             on_finished=(lambda path: session.store.part_closed(str(path.resolve())))
             if session is not None else None,
+            deliver_to=self.deliver_to,
         )
         if session is not None and crawler is not None:
             session.store.part_opened(str(self.file.part_path.resolve()), run_info(crawler).run_id)

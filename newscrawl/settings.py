@@ -51,6 +51,11 @@ FEED_EXPORT_FIELDS = list(ARTICLE_FIELDS)
 FEED_STORAGES = {
     "": "newscrawl.feeds.DurableFileFeedStorage",
     "file": "newscrawl.feeds.DurableFileFeedStorage",
+    # remote feed URIs: a crash-safe local file, delivered once finished (newscrawl/delivery.py)
+    "s3": "newscrawl.delivery.RemoteFeedStorage",
+    "gs": "newscrawl.delivery.RemoteFeedStorage",
+    "ftp": "newscrawl.delivery.RemoteFeedStorage",
+    "ftps": "newscrawl.delivery.RemoteFeedStorage",
 }
 FEED_URI_PARAMS = "newscrawl.feeds.uri_params"  # adds %(output_dir)s, %(run_id)s; compact UTC %(time)s
 FEEDS = {
@@ -129,6 +134,11 @@ NEWSCRAWL_OUTPUT_DIR = "output"
 NEWSCRAWL_FEED_FSYNC_ITEMS = 20
 NEWSCRAWL_FEED_FSYNC_SECONDS = 1.0
 NEWSCRAWL_STATS_FILE = ""
+# Delivery of finished files to remote targets (newscrawl/delivery.py)
+NEWSCRAWL_DELIVER_TO = ""
+NEWSCRAWL_DELIVERY_RETRIES = 3
+NEWSCRAWL_DELIVERY_RETRY_DELAY = 2.0
+NEWSCRAWL_DELIVERY_TIMEOUT = 60.0
 # Degraded-run thresholds
 NEWSCRAWL_DEGRADED_ERROR_RATIO = 0.05
 NEWSCRAWL_DEGRADED_NO_BODY_RATIO = 0.05

@@ -23,7 +23,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("state", ("newscrawl.state",)),
     ("crawl", ("newscrawl.spiders", "newscrawl.extraction_pool", "newscrawl.incremental", "newscrawl.offsite",
                "newscrawl.pipelines")),
-    ("feeds", ("newscrawl.feeds", "newscrawl.extensions", "newscrawl.reader")),
+    ("feeds", ("newscrawl.feeds", "newscrawl.extensions", "newscrawl.reader", "newscrawl.delivery")),
     ("run", ("newscrawl.run",)),
     ("doctor", ("newscrawl.doctor",)),
     ("commands", ("newscrawl.commands", "newscrawl.cli")),

@@ -8,6 +8,9 @@
 4  degraded: the run finished but broke a threshold (error ratio, articles without body or
    date, schema failures, zero articles where the site showed new ones, interrupted, feed
    not finished, extraction drift); its output is valid and delivered, but an operator should look
+5  not delivered: the run wrote its files, but at least one file (of this run or an earlier
+   one) could not be delivered to a remote target (``NEWSCRAWL_DELIVER_TO``, a remote feed
+   URI); the next run tries again
 == ===========================================================================================
 """
 
@@ -18,3 +21,4 @@ EXIT_CRASH = 1
 EXIT_USAGE = 2
 EXIT_FAILED_START = 3
 EXIT_DEGRADED = 4
+EXIT_UNDELIVERED = 5

@@ -16,10 +16,12 @@ from typing import TYPE_CHECKING, Any
 from itemadapter import ItemAdapter
 from scrapy import signals
 
+from newscrawl.delivery import Delivery
 from newscrawl.drops import EMPTY_BODY, MISSING_BODY, UNCHANGED, reason_of
 from newscrawl.feeds import FEED_FAILED, FEED_OPENED, MANIFEST_FORMAT, DurableFile, recover_leftovers
 from newscrawl.items import SCHEMA_VERSION
 from newscrawl.run.config import read_drift, read_thresholds
+from newscrawl.run.exit_codes import EXIT_DEGRADED, EXIT_OK, EXIT_UNDELIVERED
 from newscrawl.run.health import DriftConfig, Health, drift_reasons, title_disagrees
 from newscrawl.run.judge import RunCounts, Thresholds, Verdict, judge, request_errors
 from newscrawl.runinfo import RunInfo, run_info, utc_iso
@@ -44,6 +46,7 @@ class RunManager:
         self.run = run
         self.counts = RunCounts()
         self.health = Health()
+        self.delivery: Delivery | None = None
         self.feeds: list[DurableFile] = []
         self.recovered: list[str] = []
         self.finish_reason: str | None = None
@@ -58,6 +61,7 @@ class RunManager:
     def from_crawler(cls, crawler: Crawler) -> RunManager:
         settings = crawler.settings
         manager = cls(crawler, read_thresholds(settings), run_info(crawler), read_drift(settings))
+        manager.delivery = Delivery.from_crawler(crawler)
         manager.recovered = [str(r.final) for r in recover_leftovers(crawler)]
         crawler.signals.connect(manager.feed_opened, signal=FEED_OPENED)
         crawler.signals.connect(manager.feed_failed, signal=FEED_FAILED)
@@ -77,6 +81,8 @@ class RunManager:
         """A feed file of this run: finished by :meth:`finalize`, with the run's outcome."""
         file.adopt()
         self.feeds.append(file)
+        if self.delivery is not None:
+            self.delivery.plan(file, self.session)
 
     def feed_failed(self, error: str) -> None:
         """A feed file of this run could not be opened: the run cannot deliver it."""
@@ -161,6 +167,15 @@ class RunManager:
                 f.release()
                 logger.error("Feed %s was not stored by Scrapy; left for recovery", f.part_path)
         session = self.session
+        # an abandoned run (Ctrl-C twice, a crash) leaves its deliveries pending for the next run
+        if self.delivery is not None and not unclean and verdict.exit_code in (EXIT_OK, EXIT_DEGRADED):
+            try:
+                undelivered = self.delivery.deliver(session)
+            except Exception as exc:  # the state could not record it: not delivered as far as we know
+                logger.exception("Delivery failed")
+                undelivered = [f"delivery failed: {type(exc).__name__}: {exc}"]
+            if undelivered:
+                verdict = Verdict("undelivered", EXIT_UNDELIVERED, (*verdict.reasons, *undelivered))
         if session is not None:
             try:
                 session.finish(finished_at, verdict.outcome, verdict.exit_code,
@@ -277,6 +292,5 @@ class RunManager:
             f"  output: {files}" + (f"; recovered {len(self.recovered)} killed-run file(s)"
                                     if self.recovered else ""),
         ]
-        lines.extend(f"  degraded: {r}" if verdict.outcome == "degraded" else f"  failed: {r}"
-                     for r in verdict.reasons)
+        lines.extend(f"  {verdict.outcome}: {r}" for r in verdict.reasons)
         return "\n".join(lines)

@@ -73,6 +73,16 @@ CREATE TABLE IF NOT EXISTS parts (
     run_id TEXT,
     created TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS deliveries (
+    path TEXT NOT NULL,
+    target TEXT NOT NULL,
+    status TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    error TEXT,
+    planned TEXT NOT NULL,
+    delivered TEXT,
+    PRIMARY KEY (path, target)
+);
 CREATE TABLE IF NOT EXISTS runs (
     run_id TEXT PRIMARY KEY,
     started TEXT NOT NULL,
@@ -499,6 +509,45 @@ class StateStore:
 
     def open_parts(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT path FROM parts ORDER BY created")]
+
+    # -- deliveries: finished files to remote targets, recorded apart from export ------------
+    def delivery_planned(self, path: str, target: str) -> None:
+        """``path`` (the final local file) is to be delivered to ``target`` (its remote URI)."""
+        self.db.execute(
+            "INSERT INTO deliveries (path, target, status, planned) VALUES (?, ?, 'pending', ?) "
+            "ON CONFLICT(path, target) DO UPDATE SET status = 'pending', delivered = NULL",
+            (path, target, utc_iso()),
+        )
+
+    def delivery_attempted(self, path: str, target: str, error: str | None, *, lost: bool = False) -> None:
+        """One delivery attempt: done (``error`` None) or failed with ``error``; ``lost``: the
+        local file is gone, so the delivery is given up (status ``lost``), reported once."""
+        if error is None:
+            self.db.execute(
+                "UPDATE deliveries SET status = 'delivered', attempts = attempts + 1, error = NULL, "
+                "delivered = ? WHERE path = ? AND target = ?",
+                (utc_iso(), path, target),
+            )
+        else:
+            self.db.execute(
+                "UPDATE deliveries SET attempts = attempts + 1, error = ?, status = ? WHERE path = ? AND target = ?",
+                (error, "lost" if lost else "pending", path, target),
+            )
+
+    def pending_deliveries(self) -> list[tuple[str, str]]:
+        """(path, target) of the deliveries not done yet, oldest first."""
+        return [
+            (r[0], r[1])
+            for r in self.db.execute(
+                "SELECT path, target FROM deliveries WHERE status = 'pending' ORDER BY planned, path"
+            )
+        ]
+
+    def deliveries(self) -> list[dict[str, Any]]:
+        """Every delivery the state knows (for operators and tests)."""
+        cols = ("path", "target", "status", "attempts", "error", "planned", "delivered")
+        rows = self.db.execute(f"SELECT {', '.join(cols)} FROM deliveries ORDER BY planned, path")
+        return [dict(zip(cols, r, strict=True)) for r in rows]
 
     # -- run bookkeeping -------------------------------------------------------------------
     def run_started(self, run_id: str, started: str) -> None:
