@@ -109,6 +109,12 @@ def scrapy_upload(crawler: Crawler, timeout: float) -> Upload:
     return upload
 
 
+#: a pending delivery whose local file was removed: given up (state ``lost``), reported once
+_GONE = "the local file is gone; the delivery is given up"
+#: a pending delivery whose file is still a ``.part`` (the next run finishes it, then delivers)
+_NOT_FINISHED = "the file is not finished yet (a later run finishes and delivers it)"
+
+
 class Delivery:
     """Plans deliveries when feed files open and delivers what is pending at the end of a run."""
 
@@ -172,11 +178,6 @@ class Delivery:
             return None
         return error
 
-
-#: a pending delivery whose local file was removed: given up (state ``lost``), reported once
-_GONE = "the local file is gone; the delivery is given up"
-#: a pending delivery whose file is still a ``.part`` (the next run finishes it, then delivers)
-_NOT_FINISHED = "the file is not finished yet (a later run finishes and delivers it)"
 
 
 class RemoteFeedStorage(DurableFileFeedStorage):

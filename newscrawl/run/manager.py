@@ -39,14 +39,16 @@ logger = logging.getLogger(__name__)
 class RunManager:
     """Scrapy extension: one per crawl. Enabled through ``EXTENSIONS``, after the state extension."""
 
-    def __init__(self, crawler: Crawler, thresholds: Thresholds, run: RunInfo, drift: DriftConfig) -> None:
+    def __init__(
+        self, crawler: Crawler, thresholds: Thresholds, run: RunInfo, drift: DriftConfig, delivery: Delivery
+    ) -> None:
         self.crawler = crawler
         self.thresholds = thresholds
         self.drift = drift
         self.run = run
         self.counts = RunCounts()
         self.health = Health()
-        self.delivery: Delivery | None = None
+        self.delivery = delivery
         self.feeds: list[DurableFile] = []
         self.recovered: list[str] = []
         self.finish_reason: str | None = None
@@ -60,8 +62,8 @@ class RunManager:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunManager:
         settings = crawler.settings
-        manager = cls(crawler, read_thresholds(settings), run_info(crawler), read_drift(settings))
-        manager.delivery = Delivery.from_crawler(crawler)
+        manager = cls(crawler, read_thresholds(settings), run_info(crawler), read_drift(settings),
+                      Delivery.from_crawler(crawler))
         manager.recovered = [str(r.final) for r in recover_leftovers(crawler)]
         crawler.signals.connect(manager.feed_opened, signal=FEED_OPENED)
         crawler.signals.connect(manager.feed_failed, signal=FEED_FAILED)
@@ -81,8 +83,7 @@ class RunManager:
         """A feed file of this run: finished by :meth:`finalize`, with the run's outcome."""
         file.adopt()
         self.feeds.append(file)
-        if self.delivery is not None:
-            self.delivery.plan(file, self.session)
+        self.delivery.plan(file, self.session)
 
     def feed_failed(self, error: str) -> None:
         """A feed file of this run could not be opened: the run cannot deliver it."""
@@ -168,7 +169,7 @@ class RunManager:
                 logger.error("Feed %s was not stored by Scrapy; left for recovery", f.part_path)
         session = self.session
         # an abandoned run (Ctrl-C twice, a crash) leaves its deliveries pending for the next run
-        if self.delivery is not None and not unclean and verdict.exit_code in (EXIT_OK, EXIT_DEGRADED):
+        if not unclean and verdict.exit_code in (EXIT_OK, EXIT_DEGRADED):
             try:
                 undelivered = self.delivery.deliver(session)
             except Exception as exc:  # the state could not record it: not delivered as far as we know
