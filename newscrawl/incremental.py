@@ -57,6 +57,8 @@ META_LASTMOD = "newscrawl_lastmod"
 META_LISTING = "newscrawl_listing"
 META_LISTING_URLS = "newscrawl_listing_urls"
 META_CONDITIONAL = "newscrawl_conditional"
+#: which surface (robots, sitemap, rss, listing, page) a request came from
+META_SURFACE = "newscrawl_surface"
 #: Scrapy's redirect middleware: the URLs a response was redirected from
 META_REDIRECT_URLS = "redirect_urls"
 ARTICLE_CALLBACKS = frozenset({"parse_article"})

@@ -75,7 +75,11 @@ EXTENSIONS = {
     "newscrawl.run.manager.RunManager": 100,
     "newscrawl.extensions.StatsFile": 900,
 }
-SPIDER_MIDDLEWARES = {"newscrawl.incremental.IncrementalSpiderMiddleware": 950}
+SPIDER_MIDDLEWARES = {
+    "newscrawl.incremental.IncrementalSpiderMiddleware": 950,
+    "newscrawl.limits.CrawlLimitsMiddleware": 900,  # after the state stopped exhausted listings
+}
+SCHEDULER = "newscrawl.frontier.FrontierScheduler"  # NEWSCRAWL_MAX_FRONTIER, NEWSCRAWL_MAX_REQUESTS
 DOWNLOADER_MIDDLEWARES = {
     "newscrawl.offsite.SameOriginMiddleware": 40,  # before robots.txt and Scrapy's host-only check
     "newscrawl.incremental.ConditionalRequestMiddleware": 800,
@@ -129,6 +133,14 @@ NEWSCRAWL_INCREMENTAL_ENABLED = True
 NEWSCRAWL_INCREMENTAL_SKIP_KNOWN = True
 NEWSCRAWL_INCREMENTAL_CONDITIONAL = True
 NEWSCRAWL_INCREMENTAL_RECHECK_DAYS = 7.0
+# Crawl limits (docs/operations.md "Limits"): far above what the real site needs (tens of
+# thousands of articles since 2007 or earlier, 20 cards a listing page, one sitemap index of
+# monthly sitemaps); a run that reaches one stops there and ends degraded (exit 4)
+NEWSCRAWL_MAX_LISTING_DEPTH = 10_000  # listing pages followed from a seed, one chain
+NEWSCRAWL_MAX_SITEMAP_DEPTH = 5  # sitemap nesting: robots.txt -> index -> sitemap is 2
+NEWSCRAWL_SITEMAP_MAX_BYTES = 50 * 1024 * 1024  # the sitemap protocol's cap (uncompressed)
+NEWSCRAWL_MAX_REQUESTS = 500_000  # requests per run
+NEWSCRAWL_MAX_FRONTIER = 500_000  # discovered URLs waiting to be fetched
 # Output
 NEWSCRAWL_OUTPUT_DIR = "output"
 NEWSCRAWL_FEED_FSYNC_ITEMS = 20

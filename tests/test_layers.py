@@ -22,7 +22,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("identity", ("newscrawl.identity", "newscrawl.dedup", "newscrawl.processing")),
     ("state", ("newscrawl.state",)),
     ("crawl", ("newscrawl.spiders", "newscrawl.extraction_pool", "newscrawl.incremental", "newscrawl.offsite",
-               "newscrawl.pipelines")),
+               "newscrawl.limits", "newscrawl.frontier", "newscrawl.pipelines")),
     ("feeds", ("newscrawl.feeds", "newscrawl.extensions", "newscrawl.reader", "newscrawl.delivery")),
     ("run", ("newscrawl.run",)),
     ("doctor", ("newscrawl.doctor",)),

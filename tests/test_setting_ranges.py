@@ -31,6 +31,11 @@ OUT_OF_RANGE = {
     "NEWSCRAWL_DEDUP_NEAR_THRESHOLD": "1.01",
     "NEWSCRAWL_STATE_FORGET_DAYS": "-1",
     "NEWSCRAWL_INCREMENTAL_RECHECK_DAYS": "-0.5",
+    "NEWSCRAWL_MAX_LISTING_DEPTH": "0",
+    "NEWSCRAWL_MAX_SITEMAP_DEPTH": "0",
+    "NEWSCRAWL_SITEMAP_MAX_BYTES": "0",
+    "NEWSCRAWL_MAX_REQUESTS": "0",
+    "NEWSCRAWL_MAX_FRONTIER": "0",
     "NEWSCRAWL_FEED_FSYNC_ITEMS": "0",
     "NEWSCRAWL_FEED_FSYNC_SECONDS": "-1",
     "NEWSCRAWL_DEGRADED_ERROR_RATIO": "1.5",
@@ -48,6 +53,7 @@ OUT_OF_RANGE = {
     "NEWSCRAWL_DELIVERY_TIMEOUT": "0",
 }
 COMPONENTS = ("EXTENSIONS", "ITEM_PIPELINES", "DOWNLOADER_MIDDLEWARES", "SPIDER_MIDDLEWARES")
+SINGLE_COMPONENTS = ("SCHEDULER",)  # one class, not a dict of them
 
 
 def build_all(tmp_path: Path, settings: dict[str, Any]) -> None:
@@ -58,12 +64,12 @@ def build_all(tmp_path: Path, settings: dict[str, Any]) -> None:
     })
     crawler.spider = CancerNetworkSpider.from_crawler(crawler)
     project = get_project_settings()
-    for kind in COMPONENTS:
-        for path in project.getdict(kind):
-            try:
-                build_from_crawler(load_object(path), crawler)
-            except NotConfigured:
-                pass
+    paths = [path for kind in COMPONENTS for path in project.getdict(kind)]
+    for path in [*paths, *(project[kind] for kind in SINGLE_COMPONENTS)]:
+        try:
+            build_from_crawler(load_object(path), crawler)
+        except NotConfigured:
+            pass
     DurableFileFeedStorage.from_crawler(crawler, str(tmp_path / "feed.jsonl"))
 
 

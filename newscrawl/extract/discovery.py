@@ -9,6 +9,7 @@ can: a broken sitemap yields no entries, never an exception.
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,6 +20,9 @@ from lxml import etree
 from lxml import html as lxml_html
 
 ARTICLE_PATH_PREFIX = "/view/"
+
+#: the first bytes of a gzip stream (``sitemap.xml.gz`` served as a file, not as an encoding)
+GZIP_MAGIC = b"\x1f\x8b"
 
 _XML_PARSER = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=True)
 
@@ -76,6 +80,28 @@ def _child_text(elem: etree._Element, *names: str) -> str | None:
         if _localname(child.tag) in names and child.text and child.text.strip():
             return child.text.strip()
     return None
+
+
+class SitemapTooLarge(ValueError):
+    """A gzipped sitemap unpacks to more bytes than its cap."""
+
+
+def sitemap_xml(body: bytes, max_bytes: int = 0) -> bytes:
+    """A sitemap's XML: ``body`` itself, or unpacked when it is gzip (``sitemap.xml.gz``).
+
+    Unpacking stops past ``max_bytes`` (0: no cap) and raises :class:`SitemapTooLarge`, so a
+    gzip bomb costs no more than the cap. A corrupt stream gives no bytes (an empty sitemap).
+    """
+    if not body.startswith(GZIP_MAGIC):
+        return body
+    unpacker = zlib.decompressobj(16 + zlib.MAX_WBITS)  # gzip header and trailer
+    try:
+        xml = unpacker.decompress(body, max_bytes + 1 if max_bytes else 0)
+    except zlib.error:
+        return b""
+    if max_bytes and len(xml) > max_bytes:
+        raise SitemapTooLarge(f"unpacks to more than {max_bytes} bytes")
+    return xml
 
 
 def parse_sitemap(body: bytes) -> Sitemap:

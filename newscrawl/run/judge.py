@@ -15,6 +15,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from newscrawl.drops import MISSING_BODY, SCHEMA_INVALID, is_deliberate
+from newscrawl.limits import FINISH_REASON as LIMIT_FINISH_REASON
+from newscrawl.limits import REACHED as LIMIT_REACHED
+from newscrawl.limits import REFUSED as LIMIT_REFUSED
 from newscrawl.run.exit_codes import EXIT_CRASH, EXIT_DEGRADED, EXIT_FAILED_START, EXIT_OK
 
 #: finish reasons of a complete run (CLOSESPIDER_ITEMCOUNT / PAGECOUNT are requested limits)
@@ -89,6 +92,15 @@ def request_errors(stats: dict[str, Any]) -> int:
     return errors
 
 
+def limit_reasons(stats: dict[str, Any]) -> list[str]:
+    """One reason per crawl limit the run reached (:mod:`newscrawl.limits`), naming its setting."""
+    return [
+        f"limit reached: {key[len(LIMIT_REACHED):]}={value} "
+        f"({int(stats.get(LIMIT_REFUSED + key[len(LIMIT_REACHED):], 0))} not fetched)"
+        for key, value in sorted(stats.items()) if key.startswith(LIMIT_REACHED)
+    ]
+
+
 def judge(
     stats: dict[str, Any],
     counts: RunCounts,
@@ -118,8 +130,8 @@ def judge(
             "failed", EXIT_FAILED_START,
             (f"site unreachable: {requests} requests, no response",),
         )
-    reasons: list[str] = []
-    if finish_reason not in COMPLETE_REASONS:
+    reasons = limit_reasons(stats)
+    if finish_reason not in COMPLETE_REASONS and not (finish_reason == LIMIT_FINISH_REASON and reasons):
         reasons.append(f"run did not complete (finish_reason={finish_reason})")
     errors = request_errors(stats) + counts.item_errors
     if requests and errors / requests > thresholds.error_ratio:

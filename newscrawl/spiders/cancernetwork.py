@@ -27,12 +27,13 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.utils.defer import maybe_deferred_to_future
 
+from newscrawl import limits
 from newscrawl.config import get_bool, get_int
 from newscrawl.extract import discovery
 from newscrawl.extract.dates import parse_date
 from newscrawl.extract.urls import canonicalize_url
 from newscrawl.extraction_pool import ExtractionError, ExtractionPool
-from newscrawl.incremental import META_ARTICLE, META_LASTMOD, META_LISTING, META_LISTING_URLS
+from newscrawl.incremental import META_ARTICLE, META_LASTMOD, META_LISTING, META_LISTING_URLS, META_SURFACE
 from newscrawl.items import Article, stamp_download
 
 if TYPE_CHECKING:
@@ -45,8 +46,6 @@ LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"", "0", "false", "no", "off"})
 DEFAULT_REPLICA_ARTICLES = 2000
-#: request meta key: which surface (robots, sitemap, rss, listing, page) a request came from
-META_SURFACE = "newscrawl_surface"
 
 
 def _slug(text: str) -> str:
@@ -270,6 +269,8 @@ class CancerNetworkSpider(scrapy.Spider):
     def surface_failed(self, failure: Any) -> None:
         surface = failure.request.meta.get(META_SURFACE, "unknown")
         self.crawler.stats.inc_value(f"newscrawl/discovery/failed/{surface}")
+        if surface == "sitemap":
+            limits.sitemap_failed(failure.request, failure.value, self.crawler.stats)
         logger.warning("Could not fetch %s (%s): %s", failure.request.url, surface, failure.value)
 
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
@@ -280,7 +281,10 @@ class CancerNetworkSpider(scrapy.Spider):
                                      meta={META_SURFACE: "sitemap"})
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
-        sitemap = discovery.parse_sitemap(response.body)
+        body = limits.sitemap_body(response, self.crawler.stats)  # gunzipped, size-capped
+        if body is None:
+            return
+        sitemap = discovery.parse_sitemap(body)
         if not sitemap.links:
             self.crawler.stats.inc_value("newscrawl/discovery/empty_sitemap")
             logger.warning("Sitemap %s has no entries (malformed or empty)", response.url)

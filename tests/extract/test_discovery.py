@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+
 import pytest
 from newscrawl.extract import discovery
 
@@ -56,6 +58,25 @@ def test_news_sitemap_prefers_publication_date_and_skips_entries_without_loc() -
 @pytest.mark.parametrize("body", [b"", b"not xml at all", b"<urlset><url><loc>", b"\xff\xfe\x00garbage"])
 def test_broken_sitemaps_yield_nothing_without_raising(body: bytes) -> None:
     assert discovery.parse_sitemap(body).links == ()
+
+
+def test_gzipped_sitemap_is_unpacked_and_plain_xml_passes_through() -> None:
+    assert discovery.sitemap_xml(gzip.compress(NEWS)) == NEWS
+    assert discovery.sitemap_xml(gzip.compress(NEWS), max_bytes=len(NEWS)) == NEWS
+    assert discovery.sitemap_xml(NEWS, max_bytes=10) == NEWS  # the download cap applies to plain XML
+    assert discovery.parse_sitemap(discovery.sitemap_xml(gzip.compress(NEWS))).links[0].url == BASE + "/view/a"
+
+
+def test_gzipped_sitemap_over_its_cap_is_refused_without_unpacking_it_all() -> None:
+    bomb = gzip.compress(b"<urlset>" + b" " * 50_000_000 + b"</urlset>")  # 50 MB from about 50 kB
+    with pytest.raises(discovery.SitemapTooLarge):
+        discovery.sitemap_xml(bomb, max_bytes=1_000_000)
+    with pytest.raises(discovery.SitemapTooLarge):
+        discovery.sitemap_xml(gzip.compress(NEWS), max_bytes=len(NEWS) - 1)
+
+
+def test_corrupt_gzip_gives_an_empty_sitemap() -> None:
+    assert discovery.sitemap_xml(discovery.GZIP_MAGIC + b"\x08\x00garbage") == b""
 
 
 def test_rss_items() -> None:

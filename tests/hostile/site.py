@@ -25,14 +25,26 @@ Parts (``PARTS``):
 - ``oversize``: an article page of ``OVERSIZE_BYTES`` (tests lower the page cap below it).
 - ``slow``: ``SLOW_ARTICLES`` articles, each answered after ``SLOW_SECONDS``: a crawl that is
   still going when a test interrupts it.
+- ``endless-listing``: ``/news?page=N`` exists for every N, each page with one new article and a
+  link to page N + 1.
+- ``self-extending-sitemap``: the news sitemap is an index of ``/sitemaps/grow-1.xml``; each
+  ``grow-N`` is an index of ``grow-(N+1)`` and of a sitemap with one new article.
+- ``endless-graph``: ``/view/graph-N`` links ``GRAPH_FAN_OUT`` new articles ``graph-(k)``, without
+  end (listed from ``graph-1``).
+- ``huge-sitemap``: a sitemap of ``HUGE_SITEMAP_BYTES`` (over Scrapy's ``DOWNLOAD_MAXSIZE``,
+  under the protocol's 50 MB) with ``HUGE_SITEMAP_ARTICLES`` articles, named in robots.txt.
+- ``gzip-sitemap``: ``/sitemap-extra.xml.gz``, a gzipped sitemap file (``application/x-gzip``,
+  no ``Content-Encoding``) with ``GZIP_SITEMAP_ARTICLES`` articles, named in robots.txt.
 
-More parts (endless listings, a self-extending sitemap index, a huge or gzipped sitemap) plug in
-the same way: a function that takes the site and calls :meth:`HostileSite.add_article` or
-:meth:`HostileSite.route`; register it in ``PARTS``. Every request is logged in ``requests``.
+A part is a function that takes the site and calls :meth:`HostileSite.add_article`,
+:meth:`HostileSite.route` (one path), :meth:`HostileSite.route_prefix` (every path under a
+prefix) or adds to ``robots_sitemaps``; register it in ``PARTS``. Every request is logged in
+``requests``.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import threading
 import time
@@ -47,6 +59,11 @@ Answer = tuple[int, dict[str, str], bytes]
 Handler = Callable[[str, dict[str, list[str]]], Answer]
 
 OVERSIZE_BYTES = 600_000
+GRAPH_FAN_OUT = 8
+HUGE_SITEMAP_BYTES = 17_900_000
+HUGE_SITEMAP_ARTICLES = 2
+GZIP_SITEMAP_ARTICLES = 2
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 SLOW_ARTICLES = 400
 SLOW_SECONDS = 0.3
 HUGE_JSONLD_PADDING = 11_000_000
@@ -82,6 +99,7 @@ class Server:
     """One HTTP server on loopback; ``requests`` logs every path asked for."""
 
     routes: dict[str, Handler] = field(default_factory=dict)
+    prefixes: dict[str, Handler] = field(default_factory=dict)
     requests: list[str] = field(default_factory=list)
     httpd: ThreadingHTTPServer | None = None
 
@@ -97,7 +115,8 @@ class Server:
             def do_GET(self) -> None:
                 server.requests.append(self.path)
                 parts = urlsplit(self.path)
-                handler = server.routes.get(parts.path)
+                handler = server.routes.get(parts.path) or next(
+                    (h for prefix, h in server.prefixes.items() if parts.path.startswith(prefix)), None)
                 status, headers, body = (handler(parts.path, parse_qs(parts.query)) if handler
                                          else (404, {"Content-Type": "text/plain"}, b"not found"))
                 self.send_response(status)
@@ -132,11 +151,16 @@ class HostileSite:
         self.site = Server()
         self.other = Server()
         self.articles: dict[str, Handler] = {}  # path -> handler, listed in sitemap and listing
+        self.robots_sitemaps = ["/sitemap.xml"]
         self.parts = list(parts)
 
     # -- building ------------------------------------------------------------------------------
     def route(self, path: str, handler: Handler) -> None:
         self.site.routes[path] = handler
+
+    def route_prefix(self, prefix: str, handler: Handler) -> None:
+        """Answer every path that starts with ``prefix`` (unless a path route answers it)."""
+        self.site.prefixes[prefix] = handler
 
     def add_article(self, slug: str, html: str | bytes | Handler,
                     content_type: str = "text/html; charset=utf-8") -> str:
@@ -157,15 +181,17 @@ class HostileSite:
 
     # -- the surfaces every site has -------------------------------------------------------------
     def _surfaces(self) -> None:
-        base = self.base_url
-        self.route("/robots.txt", lambda _p, _q: (200, {"Content-Type": "text/plain"},
-                                                   f"User-agent: *\nSitemap: {base}/sitemap.xml\n".encode()))
+        self.route("/robots.txt", lambda _p, _q: (200, {"Content-Type": "text/plain"}, self.robots()))
         self.route("/sitemap.xml", lambda _p, _q: (200, {"Content-Type": "application/xml"}, self.sitemap()))
         self.route("/sitemap-news.xml", lambda _p, _q: (200, {"Content-Type": "application/xml"},
                                                          b"<urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'/>"))
         self.route("/rss", lambda _p, _q: (200, {"Content-Type": "application/rss+xml"},
                                             b"<rss version='2.0'><channel><title>t</title></channel></rss>"))
         self.route("/news", lambda _p, q: html_answer(self.listing(int(q.get("page", ["1"])[0]))))
+
+    def robots(self) -> bytes:
+        lines = ["User-agent: *", *(f"Sitemap: {self.base_url}{path}" for path in self.robots_sitemaps)]
+        return "\n".join([*lines, ""]).encode()
 
     def sitemap(self) -> bytes:
         urls = "".join(f"<url><loc>{self.base_url}{path}</loc><lastmod>2025-06-02</lastmod></url>"
@@ -271,6 +297,86 @@ def slow(site: HostileSite) -> None:
         site.add_article(f"slow-story-{n}", answer)
 
 
+def story(title: str) -> str:
+    """A small well-formed article page."""
+    return page(title, "\n\n".join(f"{title}, paragraph {k}. {PARAGRAPH}" for k in range(4)))
+
+
+def xml_answer(xml: str | bytes, content_type: str = "application/xml") -> Answer:
+    return 200, {"Content-Type": content_type}, xml.encode() if isinstance(xml, str) else xml
+
+
+def urlset(base_url: str, paths: Iterable[str], padding: str = "") -> str:
+    urls = "".join(f"<url><loc>{base_url}{p}</loc><lastmod>2025-06-02</lastmod></url>" for p in paths)
+    return f"<?xml version='1.0' encoding='UTF-8'?><urlset xmlns='{SITEMAP_NS}'>{urls}{padding}</urlset>"
+
+
+def sitemap_index(base_url: str, paths: Iterable[str]) -> str:
+    entries = "".join(f"<sitemap><loc>{base_url}{p}</loc></sitemap>" for p in paths)
+    return f"<?xml version='1.0' encoding='UTF-8'?><sitemapindex xmlns='{SITEMAP_NS}'>{entries}</sitemapindex>"
+
+
+def _number(path: str) -> int:
+    """``/view/graph-12`` -> 12, ``/sitemaps/grow-3.xml`` -> 3."""
+    return int(path.rsplit("-", 1)[1].split(".")[0])
+
+
+def stories(site: HostileSite, prefix: str) -> None:
+    """Answer ``/view/<prefix>-N`` for every N with a story of its own."""
+    site.route_prefix(f"/view/{prefix}-", lambda path, _q: html_answer(story(f"Story {path[6:]}")))
+
+
+def endless_listing(site: HostileSite) -> None:
+    def listing(_p: str, query: dict[str, list[str]]) -> Answer:
+        n = int(query.get("page", ["1"])[0])
+        return html_answer(f"<html><body><h1>News</h1><div class='card'><a href='/view/endless-{n}'>"
+                           f"Endless story {n}</a> June 2, 2025</div>"
+                           f"<a rel='next' href='/news?page={n + 1}'>Next</a></body></html>")
+
+    site.route("/news", listing)
+    stories(site, "endless")
+
+
+def self_extending_sitemap(site: HostileSite) -> None:
+    base = site.base_url
+    site.route("/sitemap-news.xml", lambda _p, _q: xml_answer(sitemap_index(base, ["/sitemaps/grow-1.xml"])))
+    site.route_prefix("/sitemaps/grow-", lambda path, _q: xml_answer(sitemap_index(
+        base, [f"/sitemaps/grow-{_number(path) + 1}.xml", f"/sitemaps/grown-{_number(path)}.xml"])))
+    site.route_prefix("/sitemaps/grown-", lambda path, _q: xml_answer(
+        urlset(base, [f"/view/grown-{_number(path)}"])))
+    stories(site, "grown")
+
+
+def endless_graph(site: HostileSite) -> None:
+    def answer(path: str, _q: dict[str, list[str]]) -> Answer:
+        n = _number(path)
+        links = "".join(f"<a href='/view/graph-{n * GRAPH_FAN_OUT + k}'>more</a>" for k in range(GRAPH_FAN_OUT))
+        return html_answer(story(f"Graph story {n}").replace("</article>", links + "</article>"))
+
+    site.route_prefix("/view/graph-", answer)
+    site.articles["/view/graph-1"] = answer  # listed in the sitemap and on the listing
+
+
+def huge_sitemap(site: HostileSite) -> None:
+    paths = [f"/view/huge-sitemap-{n}" for n in range(HUGE_SITEMAP_ARTICLES)]
+    head = urlset(site.base_url, paths)
+    # padding as a real huge sitemap has it: many entries (these ones for another host's pages)
+    entry = "<url><loc>https://elsewhere.example/view/padding</loc><lastmod>2025-06-02</lastmod></url>"
+    padding = entry * ((HUGE_SITEMAP_BYTES - len(head)) // len(entry))
+    body = urlset(site.base_url, paths, padding).encode()
+    site.route("/sitemap-huge.xml", lambda _p, _q: xml_answer(body))
+    site.robots_sitemaps.append("/sitemap-huge.xml")
+    stories(site, "huge-sitemap")
+
+
+def gzip_sitemap(site: HostileSite) -> None:
+    paths = [f"/view/gzip-sitemap-{n}" for n in range(GZIP_SITEMAP_ARTICLES)]
+    body = gzip.compress(urlset(site.base_url, paths).encode())
+    site.route("/sitemap-extra.xml.gz", lambda _p, _q: xml_answer(body, "application/x-gzip"))
+    site.robots_sitemaps.append("/sitemap-extra.xml.gz")
+    stories(site, "gzip-sitemap")
+
+
 PARTS: dict[str, Callable[[HostileSite], None]] = {
     "plain": plain,
     "control-chars": control_chars,
@@ -281,4 +387,9 @@ PARTS: dict[str, Callable[[HostileSite], None]] = {
     "shift-jis": shift_jis,
     "oversize": oversize,
     "slow": slow,
+    "endless-listing": endless_listing,
+    "self-extending-sitemap": self_extending_sitemap,
+    "endless-graph": endless_graph,
+    "huge-sitemap": huge_sitemap,
+    "gzip-sitemap": gzip_sitemap,
 }

@@ -66,6 +66,18 @@ def test_judge(stats: dict[str, Any], run: RunCounts, reason: str, expected: int
         assert any(fragment in r for r in verdict.reasons), verdict.reasons
 
 
+def test_a_crawl_limit_degrades_the_run_and_is_named() -> None:
+    stats = {**OK_STATS, "newscrawl/limits/reached/NEWSCRAWL_MAX_REQUESTS": 100,
+             "newscrawl/limits/refused/NEWSCRAWL_MAX_REQUESTS": 37}
+    verdict = judge(stats, counts(exported=50), DEFAULTS, "newscrawl_limit")
+    assert verdict.exit_code == EXIT_DEGRADED
+    assert verdict.reasons == ("limit reached: NEWSCRAWL_MAX_REQUESTS=100 (37 not fetched)",)
+    # a limit that only cut a branch (the run finished) degrades it too
+    stats = {**OK_STATS, "newscrawl/limits/reached/NEWSCRAWL_MAX_LISTING_DEPTH": 3}
+    verdict = judge(stats, counts(exported=50), DEFAULTS, "finished")
+    assert verdict.reasons == ("limit reached: NEWSCRAWL_MAX_LISTING_DEPTH=3 (0 not fetched)",)
+
+
 def test_404_is_not_an_error() -> None:
     assert request_errors(OK_STATS) == 0
 
