@@ -1,6 +1,12 @@
-"""The frontier: the requests a crawl has discovered but not fetched yet, bounded.
+"""The frontier: the requests a crawl has discovered but not fetched yet, on disk and bounded.
 
-:class:`FrontierScheduler` is Scrapy's scheduler with two limits of :mod:`newscrawl.limits`:
+A site can advertise far more URLs than a run fetches (a sitemap of 200,000 URLs, an endless
+link graph); held in memory, every waiting request costs the crawl process about a kilobyte.
+:class:`FrontierScheduler` is Scrapy's scheduler with its disk queue always on: without a
+``JOBDIR`` it keeps the queue in a temporary folder (``newscrawl-frontier-*`` in the system's
+temporary directory, ``TMPDIR``) that it deletes when the run closes; with one, Scrapy's pause
+and resume work as before. :class:`DiskDupeFilter` keeps the fingerprints of every request
+seen in SQLite instead of a set in memory. Two limits of :mod:`newscrawl.limits` bound it:
 
 * ``NEWSCRAWL_MAX_FRONTIER``: at most this many requests wait; a new URL found while the
   frontier is full is not scheduled (re-sent requests, ``dont_filter``, such as retries, still
@@ -15,32 +21,63 @@ Either ends the run degraded with the limit named.
 from __future__ import annotations
 
 import logging
+import shutil
+import sqlite3
+import tempfile
+from pathlib import Path
 from typing import TYPE_CHECKING, Self
 
 from scrapy.core.scheduler import Scheduler
+from scrapy.dupefilters import RFPDupeFilter
 from scrapy.utils.defer import deferred_from_coro
 
-from newscrawl.limits import FINISH_REASON, Limits, reached
+from newscrawl.limits import FINISH_REASON, REFUSED, Limits, reached
 
 if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
+    from scrapy.utils.request import RequestFingerprinterProtocol
+    from twisted.internet.defer import Deferred
 
 logger = logging.getLogger(__name__)
 
+#: the fingerprints' file in a JOBDIR (without one, SQLite's private temporary database)
+SEEN_FILE = "requests.seen.sqlite3"
+#: fingerprints written between commits
+COMMIT_EVERY = 10_000
+
 
 class FrontierScheduler(Scheduler):
-    """Scrapy's scheduler, bounded by ``NEWSCRAWL_MAX_FRONTIER`` and ``NEWSCRAWL_MAX_REQUESTS``."""
+    """Scrapy's scheduler with the queue on disk, bounded by ``NEWSCRAWL_MAX_FRONTIER`` and
+    ``NEWSCRAWL_MAX_REQUESTS``."""
 
     limits: Limits
     handed_out: int = 0
     closing: bool = False
+    #: the temporary folder of the disk queue (None with a JOBDIR)
+    scratch: str | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         scheduler = super().from_crawler(crawler)
         scheduler.limits = Limits.from_settings(crawler.settings)
         return scheduler
+
+    def _dqdir(self, jobdir: str | None) -> str | None:
+        if jobdir:
+            return super()._dqdir(jobdir)
+        self.scratch = tempfile.mkdtemp(prefix="newscrawl-frontier-")
+        return self.scratch
+
+    def close(self, reason: str) -> Deferred[None] | None:
+        if self.closing:  # what waits now (more came in while the pages in flight finished)
+            assert self.stats is not None
+            self.stats.inc_value(REFUSED + "NEWSCRAWL_MAX_REQUESTS", len(self))
+        try:
+            return super().close(reason)
+        finally:
+            if self.scratch is not None:
+                shutil.rmtree(self.scratch, ignore_errors=True)
 
     def enqueue_request(self, request: Request) -> bool:
         if request.dont_filter or len(self) < self.limits.max_frontier:
@@ -69,5 +106,36 @@ class FrontierScheduler(Scheduler):
         self.closing = True
         assert self.stats is not None and self.crawler is not None and self.crawler.engine is not None
         reached(self.stats, "NEWSCRAWL_MAX_REQUESTS", self.limits.max_requests,
-                "the requests still waiting", refused=len(self))
+                "the requests still waiting", refused=0)  # counted at close
         deferred_from_coro(self.crawler.engine.close_spider_async(reason=FINISH_REASON))
+
+
+class DiskDupeFilter(RFPDupeFilter):
+    """Scrapy's duplicate filter (same fingerprints) with the fingerprints in SQLite.
+
+    Without a ``JOBDIR`` they go to SQLite's private temporary database (its pages spill to a
+    file in ``TMPDIR`` beyond a small cache; SQLite deletes it on close); with one, to
+    :data:`SEEN_FILE` in it, so a resumed crawl still knows them.
+    """
+
+    def __init__(self, path: str | None = None, debug: bool = False, *,
+                 fingerprinter: RequestFingerprinterProtocol | None = None) -> None:
+        super().__init__(None, debug, fingerprinter=fingerprinter)  # no in-memory set from a file
+        self.db = sqlite3.connect(str(Path(path, SEEN_FILE)) if path else "")
+        self.db.execute("PRAGMA synchronous=OFF")  # a cache: losing its tail costs a re-fetch
+        self.db.execute("CREATE TABLE IF NOT EXISTS seen (fp BLOB PRIMARY KEY) WITHOUT ROWID")
+        self.unsaved = 0
+
+    def request_seen(self, request: Request) -> bool:
+        cursor = self.db.execute("INSERT OR IGNORE INTO seen VALUES (?)", (self._fingerprint(request),))
+        if cursor.rowcount == 0:
+            return True
+        self.unsaved += 1
+        if self.unsaved >= COMMIT_EVERY:
+            self.db.commit()
+            self.unsaved = 0
+        return False
+
+    def close(self, reason: str) -> None:
+        self.db.commit()
+        self.db.close()

@@ -79,7 +79,10 @@ SPIDER_MIDDLEWARES = {
     "newscrawl.incremental.IncrementalSpiderMiddleware": 950,
     "newscrawl.limits.CrawlLimitsMiddleware": 900,  # after the state stopped exhausted listings
 }
-SCHEDULER = "newscrawl.frontier.FrontierScheduler"  # NEWSCRAWL_MAX_FRONTIER, NEWSCRAWL_MAX_REQUESTS
+# The frontier on disk (memory stays flat whatever a site advertises) and bounded by
+# NEWSCRAWL_MAX_FRONTIER and NEWSCRAWL_MAX_REQUESTS
+SCHEDULER = "newscrawl.frontier.FrontierScheduler"
+DUPEFILTER_CLASS = "newscrawl.frontier.DiskDupeFilter"
 DOWNLOADER_MIDDLEWARES = {
     "newscrawl.offsite.SameOriginMiddleware": 40,  # before robots.txt and Scrapy's host-only check
     "newscrawl.incremental.ConditionalRequestMiddleware": 800,

@@ -46,6 +46,8 @@ LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"", "0", "false", "no", "off"})
 DEFAULT_REPLICA_ARTICLES = 2000
+#: links remembered as handled (sidebars repeat on every page; a forgotten one costs a canonicalisation)
+HANDLED_LINKS_MAX = 50_000
 
 
 def _slug(text: str) -> str:
@@ -332,6 +334,8 @@ class CancerNetworkSpider(scrapy.Spider):
             # with the same date needs no canonicalising, scheduling or filtering again.
             if (link.url, link.date) in self.handled_links:
                 continue
+            if len(self.handled_links) >= HANDLED_LINKS_MAX:  # a cache: bounded, memory stays flat
+                self.handled_links.clear()
             self.handled_links.add((link.url, link.date))
             if not discovery.is_article_url(link.url, self.host):
                 continue

@@ -83,11 +83,13 @@ def wait_for_lines(work: Path, proc: subprocess.Popen[str], lines: int, timeout:
 
 
 def crawl(base_url: str, work: Path, *settings: str, wrap: Sequence[str] | None = None,
-          timeout: float = 120) -> Run:
-    """Crawl ``base_url`` into ``work``; ``wrap(argv)`` may run it in a sandbox."""
+          timeout: float = 120, env: dict[str, str] | None = None) -> Run:
+    """Crawl ``base_url`` into ``work``; ``wrap(argv)`` may run it in a sandbox; ``env`` adds
+    environment variables."""
     work.mkdir(parents=True, exist_ok=True)
     command = crawl_command(base_url, work, *settings)
     if wrap is not None:
         command = [*wrap, *command]
-    done = subprocess.run(command, cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=timeout)
+    done = subprocess.run(command, cwd=ROOT, env={**ENV, **(env or {})}, capture_output=True, text=True,
+                          timeout=timeout)
     return Run(done.returncode, done.stdout, done.stderr, work)

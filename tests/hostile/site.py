@@ -33,6 +33,8 @@ Parts (``PARTS``):
   end (listed from ``graph-1``).
 - ``huge-sitemap``: a sitemap of ``HUGE_SITEMAP_BYTES`` (over Scrapy's ``DOWNLOAD_MAXSIZE``,
   under the protocol's 50 MB) with ``HUGE_SITEMAP_ARTICLES`` articles, named in robots.txt.
+- ``advertised-sitemap``: a sitemap that lists ``ADVERTISED_ARTICLES`` articles, named in
+  robots.txt (more than a test crawl fetches: a frontier that must not live in memory).
 - ``gzip-sitemap``: ``/sitemap-extra.xml.gz``, a gzipped sitemap file (``application/x-gzip``,
   no ``Content-Encoding``) with ``GZIP_SITEMAP_ARTICLES`` articles, named in robots.txt.
 
@@ -63,6 +65,7 @@ GRAPH_FAN_OUT = 8
 HUGE_SITEMAP_BYTES = 17_900_000
 HUGE_SITEMAP_ARTICLES = 2
 GZIP_SITEMAP_ARTICLES = 2
+ADVERTISED_ARTICLES = 20_000
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 SLOW_ARTICLES = 400
 SLOW_SECONDS = 0.3
@@ -369,6 +372,13 @@ def huge_sitemap(site: HostileSite) -> None:
     stories(site, "huge-sitemap")
 
 
+def advertised_sitemap(site: HostileSite) -> None:
+    body = urlset(site.base_url, (f"/view/advertised-{n}" for n in range(ADVERTISED_ARTICLES))).encode()
+    site.route("/sitemap-advertised.xml", lambda _p, _q: xml_answer(body))
+    site.robots_sitemaps.append("/sitemap-advertised.xml")
+    stories(site, "advertised")
+
+
 def gzip_sitemap(site: HostileSite) -> None:
     paths = [f"/view/gzip-sitemap-{n}" for n in range(GZIP_SITEMAP_ARTICLES)]
     body = gzip.compress(urlset(site.base_url, paths).encode())
@@ -391,5 +401,6 @@ PARTS: dict[str, Callable[[HostileSite], None]] = {
     "self-extending-sitemap": self_extending_sitemap,
     "endless-graph": endless_graph,
     "huge-sitemap": huge_sitemap,
+    "advertised-sitemap": advertised_sitemap,
     "gzip-sitemap": gzip_sitemap,
 }

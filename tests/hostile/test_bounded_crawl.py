@@ -1,7 +1,8 @@
 """Crawls of an endless or oversized hostile site end by themselves (issue 13, items 2 and 8,
 "Bounded crawls"): each limit stops what it bounds, the run exports what it found and ends
 degraded (exit 4) with the limit named on stderr and in the manifest. Sitemaps up to the
-protocol's 50 MB and gzipped sitemap files are read (item 8; issue 12)."""
+protocol's 50 MB and gzipped sitemap files are read (item 8; issue 12). The URLs a site
+advertises wait on disk, not in memory (item 3)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,14 @@ import re
 from pathlib import Path
 
 from .conftest import Run, crawl
-from .site import GRAPH_FAN_OUT, GZIP_SITEMAP_ARTICLES, HUGE_SITEMAP_ARTICLES, HUGE_SITEMAP_BYTES, HostileSite
+from .site import (
+    ADVERTISED_ARTICLES,
+    GRAPH_FAN_OUT,
+    GZIP_SITEMAP_ARTICLES,
+    HUGE_SITEMAP_ARTICLES,
+    HUGE_SITEMAP_BYTES,
+    HostileSite,
+)
 
 #: a crawl that ignores its limits never ends: the subprocess timeout fails the test
 TIMEOUT = 90
@@ -85,3 +93,18 @@ def test_a_sitemap_over_its_cap_degrades_the_run_and_names_the_limit(tmp_path: P
     assert {"plain-story-0", "plain-story-1", "plain-story-2"} <= found  # also on the listing
     assert not any(s.startswith(("huge-sitemap-", "gzip-sitemap-")) for s in found)
     assert result.stats()["newscrawl/limits/refused/NEWSCRAWL_SITEMAP_MAX_BYTES"] == 3
+
+
+def test_advertised_urls_wait_on_disk_and_the_frontier_folder_is_removed(tmp_path: Path) -> None:
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    with HostileSite(["plain", "advertised-sitemap"]) as site:
+        result = crawl(site.base_url, tmp_path / "run", "NEWSCRAWL_MAX_REQUESTS=60",
+                       env={"TMPDIR": str(scratch)}, timeout=TIMEOUT)
+    degraded_by(result, "NEWSCRAWL_MAX_REQUESTS")
+    stats = result.stats()
+    assert stats["scheduler/enqueued/disk"] >= ADVERTISED_ARTICLES
+    assert "scheduler/enqueued/memory" not in stats
+    assert stats["newscrawl/limits/refused/NEWSCRAWL_MAX_REQUESTS"] >= ADVERTISED_ARTICLES - 60
+    assert len(result.lines()) >= 30  # what it fetched is exported
+    assert list(scratch.iterdir()) == []  # the disk queue's folder is gone with the run
