@@ -47,7 +47,7 @@ _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"", "0", "false", "no", "off"})
 DEFAULT_REPLICA_ARTICLES = 2000
 #: links remembered as handled (sidebars repeat on every page; a forgotten one costs a canonicalisation)
-HANDLED_LINKS_MAX = 50_000
+HANDLED_LINKS_MAX = 10_000
 
 
 def _slug(text: str) -> str:
