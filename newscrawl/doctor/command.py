@@ -53,6 +53,10 @@ def doctor_settings(timeout: float) -> Settings:
         "EXTENSIONS": {},  # no state, no run manager, no stats file
         "SPIDER_MIDDLEWARES": {},  # no incremental skipping
         "DOWNLOADER_MIDDLEWARES": {},  # no conditional requests: every page in full
+        # a few requests whose meta carries the report's live objects: Scrapy's in-memory
+        # scheduler, not the crawl's disk frontier (which would hand back pickled copies)
+        "SCHEDULER": "scrapy.core.scheduler.Scheduler",
+        "DUPEFILTER_CLASS": "scrapy.dupefilters.RFPDupeFilter",
         "NEWSCRAWL_STATE_ENABLED": False,
         "RETRY_TIMES": RETRY_TIMES,
         "DOWNLOAD_TIMEOUT": min(settings.getfloat("DOWNLOAD_TIMEOUT"), timeout),
