@@ -10,7 +10,12 @@ discovered URLs and the duplicate filter live on disk, so the peak at the larges
 be within 1.5x of the peak at the smallest. ``--baseline`` crawls with Scrapy's own in-memory
 scheduler and duplicate filter instead, for comparison. Linux only.
 
+``--advertised N`` measures the frontier alone: a loopback site whose sitemap advertises N
+article URLs, crawled until 200 pages (``CLOSESPIDER_PAGECOUNT``, so nearly all of them wait), once
+with the disk frontier and once with Scrapy's in-memory scheduler, in alternating order.
+
     python benchmarks/scale_bench.py [--articles 10000 100000] [--baseline]
+    python benchmarks/scale_bench.py --advertised 200000
 """
 
 from __future__ import annotations
@@ -20,8 +25,10 @@ import json
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -73,29 +80,80 @@ def start_twin(articles: int) -> tuple[subprocess.Popen[str], str]:
     return twin, twin.stdout.readline().strip()
 
 
-def crawl(articles: int, work: Path, sample: float, extra: list[str]) -> Result:
-    twin, base_url = start_twin(articles)
-    try:
-        stats_file = work / "stats.json"
-        command = [sys.executable, "-m", "newscrawl.cli", "crawl", "cancernetwork", "-a", f"base_url={base_url}",
-                   "-s", "LOG_LEVEL=WARNING", "-s", f"NEWSCRAWL_STATS_FILE={stats_file}",
-                   "-s", f"NEWSCRAWL_STATE_DIR={work / 'state'}", "-s", f"NEWSCRAWL_OUTPUT_DIR={work / 'output'}",
-                   *extra]
-        process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.DEVNULL)
-        crawl_peak, worker_peaks, cpu = 0.0, {}, 0.0
-        while process.poll() is None:
-            crawl_peak = max(crawl_peak, hwm_mb(process.pid) or 0.0)
-            cpu = cpu_seconds(process.pid) or cpu
-            for child in children(process.pid):
-                worker_peaks[child] = max(worker_peaks.get(child, 0.0), hwm_mb(child) or 0.0)
-            time.sleep(sample)
-    finally:
-        twin.terminate()
-        twin.wait(timeout=30)
+def advertising_site(urls: int) -> ThreadingHTTPServer:
+    """A loopback site whose sitemap lists ``urls`` article pages (each a small article)."""
+    sitemap: list[bytes] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if self.path == "/sitemap.xml":
+                body, kind = sitemap[0], "application/xml"
+            elif self.path.startswith("/view/"):
+                body = (f"<html><head><title>{self.path}</title></head><body><article><h1>Story {self.path}</h1>"
+                        f"<p>{'A paragraph of the story. ' * 40}</p></article></body></html>").encode()
+                kind = "text/html; charset=utf-8"
+            else:
+                body, kind = b"", "text/plain"
+            self.send_response(200 if body or self.path == "/robots.txt" else 404)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            return None
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    entries = "".join(f"<url><loc>{base}/view/story-{n}</loc></url>" for n in range(urls))
+    sitemap.append(f"<urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>{entries}</urlset>".encode())
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def run_crawl(base_url: str, articles: int, work: Path, sample: float, extra: list[str]) -> Result:
+    stats_file = work / "stats.json"
+    command = [sys.executable, "-m", "newscrawl.cli", "crawl", "cancernetwork", "-a", f"base_url={base_url}",
+               "-s", "LOG_LEVEL=WARNING", "-s", f"NEWSCRAWL_STATS_FILE={stats_file}",
+               "-s", f"NEWSCRAWL_STATE_DIR={work / 'state'}", "-s", f"NEWSCRAWL_OUTPUT_DIR={work / 'output'}",
+               *extra]
+    process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.DEVNULL)
+    crawl_peak, worker_peaks, cpu = 0.0, {}, 0.0
+    while process.poll() is None:
+        crawl_peak = max(crawl_peak, hwm_mb(process.pid) or 0.0)
+        cpu = cpu_seconds(process.pid) or cpu
+        for child in children(process.pid):
+            worker_peaks[child] = max(worker_peaks.get(child, 0.0), hwm_mb(child) or 0.0)
+        time.sleep(sample)
     stats = json.loads(stats_file.read_text("utf-8")) if stats_file.exists() else {}
     return Result(articles, process.returncode, int(stats.get("response_received_count", 0)),
                   int(stats.get("item_scraped_count", 0)), float(stats.get("elapsed_time_seconds", 0.0)),
                   crawl_peak, max(worker_peaks.values(), default=0.0), len(worker_peaks), cpu)
+
+
+def crawl(articles: int, work: Path, sample: float, extra: list[str]) -> Result:
+    twin, base_url = start_twin(articles)
+    try:
+        return run_crawl(base_url, articles, work, sample, extra)
+    finally:
+        twin.terminate()
+        twin.wait(timeout=30)
+
+
+def advertised(urls: int, sample: float, rounds: int) -> int:
+    server = advertising_site(urls)
+    base_url = f"http://127.0.0.1:{server.server_address[1]}"
+    limit = ["-s", "CLOSESPIDER_PAGECOUNT=200"]  # stops both alike
+    try:
+        for number in range(1, rounds + 1):
+            for name, extra in (("disk frontier", limit), ("Scrapy in-memory scheduler", [*limit, *BASELINE])):
+                with tempfile.TemporaryDirectory() as tmp:
+                    r = run_crawl(base_url, urls, Path(tmp), sample, extra)
+                print(f"round {number}, {name:<27}: {urls} URLs advertised, exit {r.exit_code}, {r.pages} pages;"
+                      f" peak RSS crawl {r.crawl_peak_mb:.0f} MB; crawl CPU {r.crawl_cpu:.0f} s", flush=True)
+    finally:
+        server.shutdown()
+    return 0
 
 
 def main() -> int:
@@ -103,9 +161,13 @@ def main() -> int:
     parser.add_argument("--articles", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--baseline", action="store_true", help="Scrapy's in-memory scheduler and filter")
     parser.add_argument("--sample", type=float, default=0.2, help="seconds between /proc readings")
+    parser.add_argument("--advertised", type=int, metavar="N", help="only the frontier: N URLs in one sitemap")
+    parser.add_argument("--rounds", type=int, default=2, help="alternating rounds of --advertised")
     parser.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE",
                         help="an extra crawl setting (repeatable)")
     args = parser.parse_args()
+    if args.advertised:
+        return advertised(args.advertised, args.sample, args.rounds)
     extra = [*(BASELINE if args.baseline else []), *(a for s in args.settings for a in ("-s", s))]
     results = []
     for articles in args.articles:
