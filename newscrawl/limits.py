@@ -9,8 +9,10 @@ and ends degraded (exit 4) with the limit named (:func:`newscrawl.run.judge.judg
   (``NEWSCRAWL_MAX_SITEMAP_DEPTH``): :class:`CrawlLimitsMiddleware`, a spider middleware that
   counts hops from the seed through listing pages or sitemaps and does not follow deeper ones;
 * sitemap size (``NEWSCRAWL_SITEMAP_MAX_BYTES``, the sitemap protocol's 50 MB): the same
-  middleware sets it as the download size cap of every sitemap request; the spider applies it
-  to a gzipped sitemap's unpacked bytes (:func:`sitemap_size_cap`, :func:`is_size_refusal`);
+  middleware sets it as the download size cap of every sitemap request (Scrapy applies it to
+  the bytes downloaded and to those a ``Content-Encoding`` unpacks to); the spider reads
+  sitemaps through :func:`sitemap_body`, which applies it to a gzipped sitemap file's unpacked
+  bytes, and reports failed ones to :func:`sitemap_failed`;
 * requests per run (``NEWSCRAWL_MAX_REQUESTS``) and discovered-but-unfetched URLs
   (``NEWSCRAWL_MAX_FRONTIER``): the scheduler, :class:`newscrawl.frontier.FrontierScheduler`.
 """

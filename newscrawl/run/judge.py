@@ -94,11 +94,9 @@ def request_errors(stats: dict[str, Any]) -> int:
 
 def limit_reasons(stats: dict[str, Any]) -> list[str]:
     """One reason per crawl limit the run reached (:mod:`newscrawl.limits`), naming its setting."""
-    return [
-        f"limit reached: {key[len(LIMIT_REACHED):]}={value} "
-        f"({int(stats.get(LIMIT_REFUSED + key[len(LIMIT_REACHED):], 0))} not fetched)"
-        for key, value in sorted(stats.items()) if key.startswith(LIMIT_REACHED)
-    ]
+    names = sorted(key.removeprefix(LIMIT_REACHED) for key in stats if key.startswith(LIMIT_REACHED))
+    return [f"limit reached: {name}={stats[LIMIT_REACHED + name]} "
+            f"({int(stats.get(LIMIT_REFUSED + name, 0))} not fetched)" for name in names]
 
 
 def judge(
