@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -59,11 +60,18 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
+def _sigint_default() -> None:
+    """The twin answers Ctrl-C as from a terminal, even when the tests run as a background job
+    (which starts with SIGINT ignored, and Twisted keeps an ignored SIGINT ignored)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_twin(*args: str) -> Twin:
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     err = tempfile.TemporaryFile(mode="w+")  # a file, not a pipe: a chatty server never blocks
     proc = subprocess.Popen([sys.executable, "-m", "newscrawl.replica", "--port", "0", *args],
-                            stdout=subprocess.PIPE, stderr=err, text=True, cwd=ROOT, env=env)
+                            stdout=subprocess.PIPE, stderr=err, text=True, cwd=ROOT, env=env,
+                            preexec_fn=_sigint_default)
     line = proc.stdout.readline().strip() if proc.stdout else ""
     if not line.startswith("http://"):
         proc.kill()
