@@ -110,3 +110,15 @@ def test_twin_articles_match_truth() -> None:
     # the sample exercises both fields, with and without years
     assert checked > 120 and with_trials > 20 and with_meetings > 50 and with_years > 20, (
         checked, with_trials, with_meetings, with_years)
+
+
+def test_meetings_are_found_paragraph_by_paragraph_in_text_order() -> None:
+    body = "Intro without one.\n\nData from the 2025 ASCO Annual Meeting.\n\nLater, at ESMO 2024, more."
+    assert find_meetings(None, body) == [{"name": "ASCO Annual Meeting", "year": 2025},
+                                         {"name": "ESMO Congress", "year": 2024}]
+
+
+def test_a_blank_line_ends_a_mention() -> None:
+    # the acronym alone is the society; a meeting word after a blank line is another paragraph
+    assert find_meetings("ASCO\n\nAnnual Meeting") == []
+    assert find_meetings("ASCO\nAnnual Meeting") == [{"name": "ASCO Annual Meeting", "year": None}]
