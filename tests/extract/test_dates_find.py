@@ -75,6 +75,9 @@ def page(body: str, *, lang: str = "en", title: str = "A Headline") -> str:
     return f'<html lang="{lang}"><head><title>{title}</title></head><body>{body}</body></html>'
 
 
+LONG = "<p>" + "The council met on the matter and voted after a long debate about the plans. " * 6 + "</p>"
+
+
 @pytest.mark.parametrize(
     ("html", "url", "expected"),
     [
@@ -139,6 +142,33 @@ def page(body: str, *, lang: str = "en", title: str = "A Headline") -> str:
         (page("<h1>A Headline</h1>"), "https://ex.com/s/2019/11/8/123/slug", ("2019/11/8", None)),
         (page("<h1>A Headline</h1>"), "https://ex.com/2025/06/slug", (None, None)),
         (page("<h1>A Headline</h1>"), "https://ex.com/2025/13/45/slug", (None, None)),
+        # a number after year/month that starts the slug is no day: "3 questions to ..."
+        (page("<h1>A Headline</h1>"), "https://ex.de/2023/10/3-fragen-an-jo", (None, None)),
+        (page("<h1>A Headline</h1>"), "https://ex.com/news/a-2025-06-02-b", ("2025-06-02", None)),
+        # the <footer> of an <article> is the article's (author, date); the site footer is not
+        (page(f"<article><h1>A Headline</h1>{LONG}<footer>Posted 28 January 2022 by Jo</footer></article>"
+              "<footer>Site footer, updated 3 March 2024</footer>"), None, ("28 January 2022", None)),
+        # Drupal's "node-promoted" is the promoted article itself, not a promo block
+        (page('<h1>A Headline</h1><div class="node node-article node-promoted"><div class="submitted">'
+              f"Posted on 24 July 2017</div>{LONG}</div>"), None, ("24 July 2017", None)),
+        # a new element's text does not glue onto the word before it
+        (page('<h1>A Headline</h1><div><span class="author">Jo Reporter</span><span>3.11.2023</span></div>',
+              lang="de"), None, ("3.11.2023", None)),
+        # an <h3> headline, when <title> confirms it
+        (page('<main><h3>Council Approves New Budget</h3><div>28. Jan. 2022</div></main>', lang="de",
+              title="Council Approves New Budget | Example"), None, ("28. Jan. 2022", None)),
+        # more languages: month names, CJK dates, "Published" labels (a label counts at any distance)
+        (page('<article><p class="date">15 августа 2016, 13:43</p><h1>A Headline</h1></article>', lang="ru"),
+         None, ("15 августа 2016, 13:43", None)),
+        (page('<article><h1>A Headline</h1><div class="info">发布时间：2016年8月15日 13:43</div></article>',
+              lang="zh"), None, ("2016年8月15日 13:43", None)),
+        (page(f"<article><h1>A Headline</h1>{LONG * 3}<p>Опубликовано: 15.08.2016</p></article>", lang="ru"),
+         None, ("15.08.2016", None)),
+        # dd.mm.yy only inside a date-ish element: in prose it is a version number
+        (page('<article><div class="date">Party, 30.10.23</div><h1>A Headline</h1></article>', lang="de"),
+         None, ("30.10.23", None)),
+        (page("<article><h1>A Headline</h1><p>Version 1.10.23 is out.</p></article>", lang="de"),
+         None, (None, None)),
     ],
 )
 def test_find_dates_small_cases(
@@ -172,3 +202,20 @@ def test_find_dates_never_raises(html: str) -> None:
 def test_find_dates_accepts_bytes_and_missing_url() -> None:
     html = page("<h1>A Headline</h1><p>June 2nd 2025</p>").encode("utf-8")
     assert find_dates(html, None) == ("June 2nd 2025", None)
+
+
+@pytest.mark.timeout(60)
+def test_visible_date_pattern_does_not_backtrack_on_runs_of_spaces() -> None:
+    """A time followed by a long run of spaces (teaser cards' raw text holds such runs): the
+    pattern once took about a minute for 400 spaces and grew with the cube of the run."""
+    from newscrawl.extract.dates.find import _VISIBLE_DATE_RE
+
+    assert _VISIBLE_DATE_RE.search("12:30" + " " * 3000 + "x") is None
+    assert _VISIBLE_DATE_RE.search("12:30" + " " * 3000 + "June 2, 2025") is not None
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_find_dates_reads_an_already_parsed_tree(case: str) -> None:
+    """The page object hands over its own tree (``lxml.html``, comments kept): same answer."""
+    html, expected = load(case)
+    assert find_dates(lxml.html.document_fromstring(html), expected["url"]) == find_dates(html, expected["url"])

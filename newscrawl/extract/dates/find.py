@@ -1,9 +1,11 @@
-"""Finding the dates a page shows: :func:`find_dates`.
+"""Finding the dates a page shows: :func:`find_dates` and the finder behind it.
 
-When a page has no structured date, :func:`find_dates` finds the raw publication and update
-dates it *shows* (bylines, ``<time>``, "Published"/"Updated" labels, the URL), and never takes
-a date from a sidebar, a teaser card, a link to another article or a copyright line. Pure: no
-Scrapy, no I/O. See ``docs/dates.md``.
+:func:`find_dates` finds the raw publication and update dates a page *shows* (bylines,
+``<time>``, "Published"/"Updated" labels, the URL), and never takes a date from a sidebar, a
+teaser card, a link to another article or a copyright line. The page object reads the same
+finder's candidates (:class:`DateFinder`) as evidence for its vote (:mod:`.choose`), and
+:func:`lenient_dates` to confirm a day another method found. Pure: no Scrapy, no I/O. See
+``docs/dates.md``.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from newscrawl.extract.dates.parse import (
+    CJK_DATE,
     LONG_ZONES,
     MONTHS,
     SPACE_RE,
@@ -33,7 +36,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-
 _MONTH_ALT = "|".join(sorted((re.escape(k) for k in MONTHS), key=len, reverse=True))
 _WEEKDAY_ALT = "|".join(sorted((re.escape(k) for k in WEEKDAYS), key=len, reverse=True))
 _ZONE_ALT = "|".join(
@@ -45,7 +47,7 @@ _ZONE_ALT = "|".join(
     )
 )
 _TIME_PART = (
-    r"\d{1,2}(?:[:h]\d{2}(?::\d{2})?\s*(?:[ap]\.?\s?m\b\.?)?|\s*[ap]\.?\s?m\b\.?)"
+    r"\d{1,2}(?:[:h]\d{2}(?::\d{2})?(?:\s*[ap]\.?\s?m\b\.?)?|\s*[ap]\.?\s?m\b\.?)"
     r"(?:\s*(?:(?:" + _ZONE_ALT + r")\b|(?:gmt|utc)\s*[+-]\d{1,2}(?::?\d{2})?|[+-]\d{2}:?\d{2}))?"
 )
 _DATE_PART = (
@@ -56,35 +58,59 @@ _DATE_PART = (
     r"|\d{4}-\d{2}-\d{2}(?:[t ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?)?"
     r"|\d{1,2}[/.]\d{1,2}[/.]\d{4}|\d{4}/\d{1,2}/\d{1,2}|\d{4}\.\d{1,2}\.\d{1,2})"
 )
-#: A date as it appears in visible text, with an optional time before or after it.
+#: A date as it appears in visible text, with an optional time before or after it. Each run of
+#: spaces has one way to match (``(?:\s*sep)?\s*``, never ``\s*sep?\s*``): nested ways made a
+#: run of a few hundred spaces after a time cost seconds to minutes of backtracking.
 _VISIBLE_DATE_RE = re.compile(
     r"(?<![\w/.-])(?:"
-    r"(?:" + _TIME_PART + r"\s*(?:,|\||on|-|–|—)?\s*)?" + _DATE_PART
-    + r"(?:\s*(?:,|\||at|@|-|–|—|·|•|à|um|a\s+las|alle|om|às)?\s*" + _TIME_PART + r")?"
+    r"(?:" + _TIME_PART + r"(?:\s*(?:,|\||on|-|–|—))?\s*)?" + _DATE_PART
+    + r"(?:(?:\s*(?:,|\||at|@|-|–|—|·|•|à|um|a\s+las|alle|om|às))?\s*" + _TIME_PART + r")?"
     r"|(?:\d{1,3}|an?)\s*(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago"
-    r"|(?:yesterday|today)(?:\s*,?\s*at\s+\d{1,2}(?::\d{2})?\s*(?:[ap]\.?\s?m\b\.?)?)?"
+    r"|(?:yesterday|today)(?:\s*(?:,\s*)?at\s+\d{1,2}(?::\d{2})?(?:\s*[ap]\.?\s?m\b\.?)?)?"
     r")(?![\w-])",
     re.I,
+)
+# labels in more languages (de, fr, es, it, pt, nl, ru, uk, pl, cs, tr, sv/da/no, fi)
+_MORE_PUB_LABELS = (
+    r"|veröffentlichung|erschienen|erstellt|date\s+de\s+publication|fecha\s+de\s+publicaci[oó]n"
+    r"|data\s+di\s+pubblicazione|data\s+de\s+publica[cç][aã]o|publicatiedatum|опубликовано"
+    r"|дата\s+публикации|опубліковано|opublikowano|data\s+publikacji|publikováno|yay[ıi]nlanma\s+tarihi"
+    r"|yay[ıi]nland[ıi]|publicerad|publiceret|publisert|julkaistu"
+)
+_MORE_MOD_LABELS = (
+    r"|geändert|letzte\s+änderung|zuletzt\s+geändert|обновлено|оновлено|zaktualizowano|aktualizováno"
+    r"|güncellendi|güncelleme|uppdaterad"
+    r"|opdateret|oppdatert|päivitetty|actualizaci[oó]n"
 )
 _PUB_LABEL_RE = re.compile(
     r"(?:originally\s+published|first\s+published|original(?:ly)?|published|publication\s+date"
     r"|pub\.?\s+date"
-    r"|posted|released|issued|created|veröffentlicht|publié|publicado|pubblicato|gepubliceerd)"
-    r"(?:\s+(?:on|at|le|am|el|il|op))?\s*[:\-–—]?\s*$",
+    r"|posted|released|issued|created|veröffentlicht|publié|publicado|pubblicato|gepubliceerd"
+    + _MORE_PUB_LABELS + r")"
+    r"(?:\s+(?:on|at|le|am|el|il|op|em|den|в|w|dne|on))?\s*[:\-–—]?\s*$",
     re.I,
 )
 _MOD_LABEL_RE = re.compile(
     r"(?:last\s+updated|updated|last\s+modified|modified|revised|aktualisiert"
     r"|zuletzt\s+aktualisiert"
-    r"|mis\s+à\s+jour|mise\s+à\s+jour|actualizado|aggiornato|bijgewerkt)"
-    r"(?:\s+(?:on|at|le|am|el|il|op))?\s*[:\-–—]?\s*$",
+    r"|mis\s+à\s+jour|mise\s+à\s+jour|actualizado|aggiornato|bijgewerkt"
+    + _MORE_MOD_LABELS + r")"
+    r"(?:\s+(?:on|at|le|am|el|il|op|em|den|в|w|dne))?\s*[:\-–—]?\s*$",
     re.I,
 )
-_LINE_PREFILTER_RE = re.compile(r"\d{4}|\bago\b|yesterday|today", re.I)
+_LINE_PREFILTER_RE = re.compile(r"\d{4}|\bago\b|yesterday|today|\d\.\d{1,2}\.\d\d", re.I)
+#: Forms only read inside a date-ish element (class/id says date, <time>): a two-digit year
+#: (30.10.23) would be a version number in prose; CJK dates have no word boundary before them.
+_SHORT_YEAR_RE = re.compile(r"(?<![\w/.-])\d{1,2}\.\d{1,2}\.\d{2}(?![\w-]|\.\d)")
+_CJK_DATE_RE = re.compile(CJK_DATE + r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?")
 _COPYRIGHT_RE = re.compile(r"©|\(c\)\s*\d{4}|copyright", re.I)
-_URL_DATE_RE = re.compile(
-    r"/((?:19|20)\d{2})(?:[/_-]?(0[1-9]|1[0-2])[/_-]?(0[1-9]|[12]\d|3[01])"
-    r"|/([1-9]|1[0-2])/([1-9]|[12]\d|3[01]))(?=[/_.-]|$)"
+#: /2025/06/02/ (month and day 1-2 digits) followed by a slash, an extension or the end; a dashed
+#: date not inside a longer number: -2025-06-02-; a compact date between separators: /20250602/.
+#: A day glued to more words is no date: /2023/10/3-fragen-an-... is the third of a list.
+_URL_DATE_RES = (
+    re.compile(r"/((?:19|20)\d{2})/(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])(?=/|\.[a-z]{2,5}$|$)", re.I),
+    re.compile(r"(?<!\d)((?:19|20)\d{2})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?!\d)"),
+    re.compile(r"(?<=[/_-])((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?=[/_.-]|$)"),
 )
 
 _BLOCK_TAGS = frozenset(
@@ -97,11 +123,19 @@ _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "head", "svg"
 _EXCLUDED_TAGS = frozenset({"aside", "nav", "footer", "menu"})
 _EXCLUDED_ROLES = frozenset({"navigation", "complementary", "contentinfo", "menu", "menubar"})
 _EXCLUDED_TOKEN_RE = re.compile(
-    r"(?:^|[^a-z])(?:side[-_]?bar|sidebar|related|teaser|latest|promo|recommend|trending|popular"
+    r"(?:^|[^a-z])(?:side[-_]?bar|sidebar|related|teaser|latest|"
+    + r"promo(?!ted)"  # Drupal's "node-promoted" is the promoted article itself, not a promo
+    + r"|recommend|trending|popular"
     r"|most[-_]?(?:read|viewed|popular)|more[-_]?(?:news|stories|articles)|widget|newsletter"
     r"|comment|advert|ads?(?:[-_]|$)|footer|nav|menu|cookie|carousel|outbrain|taboola"
     r"|read[-_]?(?:more|next)|up[-_]?next|you[-_]?may|also[-_]?like|rail(?:[-_]|$)|breaking"
     r"|ticker|marquee|masthead|top[-_]?bar|toolbar|breadcrumb|pagination|pager)",
+)
+#: What stays out even in lenient mode: other people's or other articles' dates.
+_OTHERS_TOKEN_RE = re.compile(
+    r"(?:^|[^a-z])(?:related|latest|recommend|trending|popular|most[-_]?(?:read|viewed|popular)"
+    r"|more[-_]?(?:news|stories|articles)|comment|outbrain|taboola|read[-_]?(?:more|next)|up[-_]?next"
+    r"|you[-_]?may|also[-_]?like|breaking|ticker)"
 )
 _DATEISH_TOKEN_RE = re.compile(r"date|time|publish|posted|byline|meta|dateline|timestamp|stamp")
 _PUB_HINT_RE = re.compile(r"publish|posted|created|issued|pubdate|first")
@@ -134,7 +168,7 @@ class _Candidate:
     distance: int = 0  # characters of visible text between the date and the headline
 
 
-def find_dates(html: str | bytes, url: str | None = None) -> tuple[str | None, str | None]:
+def find_dates(html: str | bytes | HtmlElement, url: str | None = None) -> tuple[str | None, str | None]:
     """Find the raw (published, modified) date strings a page shows, each ``None`` if absent.
 
     Looks, in this order of trust, at ``itemprop=datePublished/dateModified``, ``<time>``
@@ -146,31 +180,32 @@ def find_dates(html: str | bytes, url: str | None = None) -> tuple[str | None, s
     never passed off as the original publication date. Never raises on bad HTML.
     """
     try:
-        root = parse_html_plain(html)
+        root = parse_html_plain(html) if isinstance(html, (str, bytes)) else html
         if root is None:
             return _url_only(url)
-        return _DateFinder(root, url).run()
+        return DateFinder(root, url).run()
     except Exception:  # robustness: a date finder must never break extraction of a page
         logger.warning("find_dates failed on %s", url, exc_info=True)
         return _url_only(url)
 
 
 def _url_only(url: str | None) -> tuple[str | None, str | None]:
-    raw = _url_date(url)
-    return raw, None
+    return url_date(url), None
 
 
-def _url_date(url: str | None) -> str | None:
+def url_date(url: str | None) -> str | None:
+    """The date written in a URL's path, as written there (``2025/06/02``, ``20250602``), or None."""
     if not url:
         return None
-    path = urlsplit(url).path
-    m = _URL_DATE_RE.search(path)
-    if not m:
+    try:
+        path = unquote(urlsplit(url).path)
+    except ValueError:
         return None
-    raw = m[0][1:]
-    if parse_date(raw.replace("_", "-"), default_tz="UTC", fallback=False) is None:
-        return None
-    return raw
+    for pattern in _URL_DATE_RES:
+        m = pattern.search(path)
+        if m and parse_date(f"{m[1]}-{int(m[2]):02d}-{int(m[3]):02d}", default_tz="UTC", fallback=False):
+            return m[0].lstrip("/")
+    return None
 
 
 def _attr_text(el: HtmlElement, name: str) -> str:
@@ -178,7 +213,7 @@ def _attr_text(el: HtmlElement, name: str) -> str:
     return value.lower() if value else ""
 
 
-class _DateFinder:
+class DateFinder:
     """One pass over a parsed page collecting date candidates with their context.
 
     The visible text of the page (minus excluded regions) is flattened into one string with a
@@ -188,17 +223,30 @@ class _DateFinder:
     or plain dates) are found afterwards with one regex pass over the short lines.
     """
 
-    def __init__(self, root: HtmlElement, url: str | None) -> None:
+    def __init__(
+        self, root: HtmlElement, url: str | None, *, near: HtmlElement | None = None, lenient: bool = False
+    ) -> None:
+        """``near``: a headline already found; only its surroundings (:func:`headline_scope`)
+        are read, a cheap cross-check for pages whose structured data gives a date.
+        ``lenient``: the page's layout regions (``<aside>``, ``<footer>``, sidebar/teaser class
+        names) are read too and a dateline opening a paragraph counts; what marks another
+        article's date or no publication date stays out (links to other pages, "Related"/"Latest"
+        sections, teaser lists, copyright lines, "Updated" labels). Only to confirm a day another
+        method found (:func:`lenient_dates`)."""
+        self.lenient = lenient
         self.root = root
         self.url = url
         lang = root.get("lang") or root.get("xml:lang")
         self.dayfirst = infer_dayfirst(lang, url)
         own = urlsplit(url) if url else None
         self._self_key = (own.netloc.lower(), own.path.rstrip("/")) if own else ("", "")
-        self.h1 = self._find_h1()
+        self._link_cache: dict[str, bool] = {}
+        self.h1 = near if near is not None else self._find_h1()
         self.h1_path: set[HtmlElement] = set()
         if self.h1 is not None:
             self.h1_path = {self.h1, *self.h1.iterancestors()}
+        body = root.find("body")
+        self.scope = headline_scope(near) if near is not None else (body if body is not None else root)
         self.excluded_roots: set[HtmlElement] = set()
         self._mark_section_headings()
         self.chunks: list[str] = []
@@ -211,7 +259,7 @@ class _DateFinder:
     # -- structure ----------------------------------------------------------------------
 
     def _find_h1(self) -> HtmlElement | None:
-        """The article's headline: an <h1> (or an <h2> that <title> confirms), not a logo."""
+        """The article's headline: an <h1> (or an <h2>/<h3> that <title> confirms), not a logo."""
         title = ""
         head = self.root.find("head")
         if head is not None:
@@ -220,12 +268,12 @@ class _DateFinder:
             ):
                 title += " " + SPACE_RE.sub(" ", str(value)).strip().lower()
         best, best_score = None, 0
-        for h in self.root.iter("h1", "h2"):
+        for h in self.root.iter("h1", "h2", "h3"):
             text = SPACE_RE.sub(" ", "".join(h.itertext())).strip().lower()
             if len(text) < 3:
                 continue
             matches = len(text) >= 8 and (text in title or text[:40] in title)
-            if h.tag == "h2" and not matches:
+            if h.tag in ("h2", "h3") and not matches:
                 continue
             score = (4 if matches else 2) + (h.tag == "h1")
             if any(_is_home_link(a) for a in h.iterancestors("a")) or any(
@@ -241,7 +289,7 @@ class _DateFinder:
     def _excluded_self(self, el: HtmlElement) -> bool:
         tag = el.tag if isinstance(el.tag, str) else ""
         if tag in _EXCLUDED_TAGS:
-            return True
+            return not _is_article_footer(el)
         if _attr_text(el, "role") in _EXCLUDED_ROLES:
             return True
         if tag in ("html", "body", "main", "article"):
@@ -249,9 +297,16 @@ class _DateFinder:
         names = _attr_text(el, "class") + " " + _attr_text(el, "id")
         return names != " " and bool(_EXCLUDED_TOKEN_RE.search(names))
 
+    def _others(self, el: HtmlElement) -> bool:
+        """Lenient mode: a block of comments or of other articles (by its class/id)."""
+        if el.tag in ("html", "body", "main", "article"):
+            return False
+        names = _attr_text(el, "class") + " " + _attr_text(el, "id")
+        return names != " " and bool(_OTHERS_TOKEN_RE.search(names))
+
     def _mark_section_headings(self) -> None:
         """Exclude blocks introduced by a "Latest News" / "Related" style heading."""
-        for el in self.root.iter("h2", "h3", "h4", "h5", "h6", "p", "div", "span", "strong", "a"):
+        for el in self.scope.iter("h2", "h3", "h4", "h5", "h6", "p", "div", "span", "strong", "a"):
             text = el.text
             if not text or len(text) > 60 or len(el) > 1:
                 continue
@@ -276,11 +331,21 @@ class _DateFinder:
             return False
         if "bookmark" in _attr_text(el, "rel").split():
             return False
-        target = urlsplit(urljoin(self.url or "", href))
-        if self.url and (target.netloc.lower(), target.path.rstrip("/")) == self._self_key:
+        cached = self._link_cache.get(href)  # menus repeat the same links
+        if cached is None:
+            cached = self._link_cache[href] = self._other_target(href)
+        return cached
+
+    def _other_target(self, href: str) -> bool:
+        if href.startswith("/") and not href.startswith("//"):  # no urljoin for /path (cheaper)
+            netloc, path = self._self_key[0], href.split("?", 1)[0].split("#", 1)[0]
+        else:
+            target = urlsplit(href if href.startswith(("http://", "https://")) else urljoin(self.url or "", href))
+            netloc, path = target.netloc.lower(), target.path
+        if self.url and (netloc, path.rstrip("/")) == self._self_key:
             return False
         # date archive pages (/2025/06/02/) are links a byline date commonly carries
-        return not _ARCHIVE_PATH_RE.search(target.path)
+        return not _ARCHIVE_PATH_RE.search(path)
 
     def _in_teaser_list(self, el: HtmlElement | None) -> bool:
         """Whether ``el`` sits in a list of 3+ sibling cards that each hold a link and a date."""
@@ -297,7 +362,9 @@ class _DateFinder:
                     if sib.tag != "a" and sib.find(".//a[@href]") is None:
                         continue
                     text = " ".join(sib.itertext())
-                    if len(text) < 2000 and _VISIBLE_DATE_RE.search(text):
+                    # whitespace-collapsed: runs of spaces made the date regex backtrack for
+                    # seconds of CPU on some real pages
+                    if len(text) < 2000 and _VISIBLE_DATE_RE.search(SPACE_RE.sub(" ", text)):
                         similar += 1
                         if similar >= 3:
                             return True
@@ -312,8 +379,7 @@ class _DateFinder:
         return self._choose()
 
     def collect(self) -> None:
-        body = self.root.find("body")
-        self._walk(body if body is not None else self.root)
+        self._walk(self.scope)
         self._collect_lines()
 
     def _walk(self, root: HtmlElement) -> None:
@@ -340,8 +406,8 @@ class _DateFinder:
             attrib = el.attrib
             if el not in h1_path and (
                 el in excluded_roots
-                or tag in _EXCLUDED_TAGS
-                or (attrib and self._excluded_self(el))
+                or (not self.lenient and tag in _EXCLUDED_TAGS and not _is_article_footer(el))
+                or (attrib and (self._others(el) if self.lenient else self._excluded_self(el)))
                 or (tag == "header" and _is_masthead(el))
                 or (tag == "a" and self._is_other_link(el))
             ):
@@ -377,6 +443,11 @@ class _DateFinder:
             if el is h1:
                 self.h1_span = (self.length, self.length)
             if el.text:
+                # "Jane Doe</span><span>3.11.2023": a new element's text does not glue onto the
+                # word before it (the page shows them apart)
+                if self.chunks and el.text[:1].isalnum() and self.chunks[-1][-1:].isalnum():
+                    self.chunks.append(" ")
+                    self.length += 1
                 self._text(el.text, hint, dateish > 0, el)
             for child in reversed(el):
                 stack.append((child, hint, dateish, el, False))
@@ -468,13 +539,22 @@ class _DateFinder:
             stripped = line.strip()
             if not stripped:
                 continue
-            if len(stripped) > _MAX_LINE or _COPYRIGHT_RE.search(stripped):
+            if _COPYRIGHT_RE.search(stripped):
                 prev_line = ""
                 continue
+            if len(stripped) > _MAX_LINE:
+                # lenient: a dateline ("27.1.2022 - Bei der ...") opens a long paragraph
+                if not self.lenient:
+                    prev_line = ""
+                    continue
+                line = line[: len(line) - len(line.lstrip())] + stripped[:40]
+                if not _VISIBLE_DATE_RE.match(stripped[:40]):
+                    prev_line = ""
+                    continue
             if not _LINE_PREFILTER_RE.search(line):  # no year, no "ago": no date (cheap test)
                 prev_line = stripped
                 continue
-            for m in _VISIBLE_DATE_RE.finditer(line):
+            for m in self._line_matches(line, starts, start):
                 raw = m.group(0).strip(" ,|-–—·•")
                 parsed = self._try(raw)
                 if parsed is None:
@@ -508,6 +588,16 @@ class _DateFinder:
                 )
             prev_line = stripped
 
+    def _line_matches(self, line: str, starts: list[int], start: int) -> list[re.Match[str]]:
+        """The visible-date regex, plus CJK dates and the forms read only in date-ish elements."""
+        found = list(_VISIBLE_DATE_RE.finditer(line))
+        found += _CJK_DATE_RE.finditer(line)
+        for m in _SHORT_YEAR_RE.finditer(line):
+            idx = bisect_right(starts, start + m.start()) - 1
+            if idx >= 0 and self.hints[idx][2] and not any(f.start() <= m.start() < f.end() for f in found):
+                found.append(m)
+        return sorted(found, key=lambda m: m.start()) if len(found) > 1 else found
+
     # -- choice -------------------------------------------------------------------------
 
     def _distance(self, c: _Candidate) -> int:
@@ -529,16 +619,24 @@ class _DateFinder:
             return False
         return not self._in_teaser_list(c.element)
 
-    def _choose(self) -> tuple[str | None, str | None]:
+    def ordered(self) -> list[_Candidate]:
+        """Every candidate, most trusted first (rank, then distance to the headline)."""
         for c in self.candidates:
             c.distance = self._distance(c)
-        ordered = sorted(self.candidates, key=lambda c: (c.rank, c.distance, c.offset))
-        best: dict[str, _Candidate] = {}  # role -> best acceptable candidate
-        for c in ordered:
+        return sorted(self.candidates, key=lambda c: (c.rank, c.distance, c.offset))
+
+    def best_by_role(self) -> dict[str, _Candidate]:
+        """The best acceptable candidate of each role (published / modified / unknown)."""
+        best: dict[str, _Candidate] = {}
+        for c in self.ordered():
             if c.role not in best and self._acceptable(c):
                 best[c.role] = c
+        return best
+
+    def _choose(self) -> tuple[str | None, str | None]:
+        best = self.best_by_role()
         pub, mod, unknown = best.get("published"), best.get("modified"), best.get("unknown")
-        url_raw = _url_date(self.url)
+        url_raw = url_date(self.url)
         if pub is None and unknown is not None:
             if unknown.rank == 2 and url_raw is not None:
                 url_day = parse_date(url_raw.replace("_", "-"), default_tz="UTC", fallback=False)
@@ -571,6 +669,29 @@ def _text_longer_than(el: HtmlElement, limit: int) -> bool:
         if size > limit:
             return True
     return False
+
+
+#: The headline's surroundings: up to this many levels above it, while this much text.
+_SCOPE_LEVELS, _SCOPE_TEXT = 4, 3000
+
+
+def headline_scope(h1: HtmlElement) -> HtmlElement:
+    """The largest ancestor of the headline (at most four levels up, below ``<body>``)
+    holding at most 3,000 characters of text: where its byline and dateline are."""
+    parent = h1.getparent()
+    cur = parent if parent is not None else h1
+    for _ in range(_SCOPE_LEVELS - 1):
+        up = cur.getparent()
+        if up is None or up.tag in ("body", "html") or _text_longer_than(up, _SCOPE_TEXT):
+            break
+        cur = up
+    return cur
+
+
+def _is_article_footer(el: HtmlElement) -> bool:
+    """A ``<footer>`` inside ``<article>`` is the article's own footer (HTML: "information
+    about its section such as who wrote it ... copyright data"), not the site footer."""
+    return el.tag == "footer" and any(a.tag == "article" for a in el.iterancestors())
 
 
 def _is_masthead(header: HtmlElement) -> bool:
@@ -611,3 +732,23 @@ def _label_role_of(text: str) -> str:
     if _PUB_LABEL_RE.search(tail):
         return "published"
     return ""
+
+
+def lenient_dates(root: HtmlElement, url: str | None, day: str | None) -> tuple[str | None, str | None]:
+    """With the lenient finder (any distance from the headline): a date labelled as the
+    publication date ("Erschienen am: 01.11.2023" in a block the strict finder skips), and the raw
+    string of a date the page shows for ``day`` (YYYY-MM-DD) where a reader would take it for the
+    page's own; each None when absent."""
+    finder = DateFinder(root, url, lenient=True)
+    finder.collect()
+    labelled = shown = None
+    for c in finder.ordered():
+        if c.role == "modified" or finder._in_teaser_list(c.element):
+            continue
+        if labelled is None and c.role == "published" and c.rank == 0:
+            labelled = c.raw
+        if shown is None and day is not None and c.parsed.value[:10] == day:
+            shown = c.raw
+        if labelled is not None and (shown is not None or day is None):
+            break
+    return labelled, shown
