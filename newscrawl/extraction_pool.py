@@ -60,15 +60,18 @@ class ExtractionError(Exception):
     """The page object failed on one page, or its worker died twice under it (the crawl goes on)."""
 
 
-def extract_raw(url: str, body: bytes, headers: Mapping[str, str]) -> dict[str, Any]:
-    """The page object's raw item; an exception comes back as ``{"_error": ...}``.
+def extract_raw(url: str, body: bytes, headers: Mapping[str, str], timezone: str | None = None) -> dict[str, Any]:
+    """The page object's raw item (``timezone``: the site's, ``NEWSCRAWL_TIMEZONE``; None: the
+    page object's default); an exception comes back as ``{"_error": ...}``.
 
     Never raises, so one bad page cannot take down its worker.
     """
-    from newscrawl.extract.page import ArticlePage  # here: only the process that extracts loads it
+    # here: only the process that extracts loads the page object
+    from newscrawl.extract.dates.parse import DEFAULT_TIMEZONE
+    from newscrawl.extract.page import ArticlePage
 
     try:
-        return ArticlePage(url, body, headers=headers).to_item()
+        return ArticlePage(url, body, headers=headers, timezone=timezone or DEFAULT_TIMEZONE).to_item()
     except Exception as exc:  # noqa: BLE001 - reported to the caller, counted there
         return {"_error": f"{type(exc).__name__}: {exc}"}
 
@@ -144,13 +147,21 @@ class _Worker:
 class ExtractionPool:
     """Extracts pages in ``workers`` subprocesses (0: inline in the crawl process)."""
 
-    def __init__(self, workers: int, *, timeout: float = 60.0, stats: StatsCollector | None = None) -> None:
+    def __init__(
+        self,
+        workers: int,
+        *,
+        timeout: float = 60.0,
+        stats: StatsCollector | None = None,
+        timezone: str | None = None,
+    ) -> None:
         if workers < 0:
             raise ValueError(f"NEWSCRAWL_EXTRACT_WORKERS must be >= 0, got {workers}")
         if timeout <= 0:
             raise ValueError(f"NEWSCRAWL_EXTRACT_TIMEOUT must be > 0, got {timeout}")
         self.workers = workers
         self.timeout = timeout
+        self.timezone = timezone
         self.stats = stats
         self._pool: list[_Worker] = []
         self._starting = asyncio.Lock()
@@ -164,11 +175,13 @@ class ExtractionPool:
         from scrapy import signals
 
         from newscrawl.config import setting
+        from newscrawl.extract.dates.parse import check_zone
 
         settings = crawler.settings
         count = setting(settings, "NEWSCRAWL_EXTRACT_WORKERS", check=_worker_count)
         timeout = setting(settings, "NEWSCRAWL_EXTRACT_TIMEOUT", above=0.0)
-        pool = cls(count, timeout=timeout)
+        timezone = setting(settings, "NEWSCRAWL_TIMEZONE", check=check_zone)
+        pool = cls(count, timeout=timeout, timezone=timezone)
         crawler.signals.connect(pool.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(pool.close, signal=signals.spider_closed)
         return pool
@@ -180,7 +193,7 @@ class ExtractionPool:
 
     async def extract(self, url: str, body: bytes, headers: Mapping[str, str]) -> dict[str, Any]:
         """The raw item of one page; raises :class:`ExtractionError` if it could not be had."""
-        item = await self.run(extract_raw, url, body, dict(headers))
+        item = await self.run(extract_raw, url, body, dict(headers), self.timezone)
         if "_error" in item:
             raise ExtractionError(item["_error"])
         return item

@@ -45,12 +45,14 @@ def process_page(
     ``provenance``).
 
     ``url_from_canonical``: the page came from a file, so its own canonical link (when it has
-    an absolute one) stands in for the URL it was fetched from.
+    an absolute one) stands in for the URL it was fetched from. Raises ``ValueError`` (from
+    :func:`newscrawl.identity.identify`) when ``url`` is neither an absolute http(s) URL nor a
+    ``file:`` URL: such a page has no identity.
     """
-    page = ArticlePage(url, body, headers=headers)
+    page = ArticlePage(url, body, headers=headers, timezone=timezone)
     canonical = (page.meta.canonical or page.meta.first("og:url")) if url_from_canonical else None
     if canonical and canonical.startswith(("http://", "https://")):
-        page = ArticlePage(canonical, body, headers=headers)
+        page = ArticlePage(canonical, body, headers=headers, timezone=timezone)
     return process_article_page(page, timezone=timezone, downloaded=downloaded).item
 
 

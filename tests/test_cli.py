@@ -56,3 +56,14 @@ def test_bad_usage_exits_2() -> None:
     page = str(PAGES / "opengraph_meta_only" / "input.html")
     done = newscrawl("extract", page, page, "--url", "https://x.org/view/a")
     assert done.returncode == 2 and "--url" in done.stderr
+
+
+def test_a_url_that_is_not_http_is_a_clear_error_not_a_crash() -> None:
+    """A page given a URL with another scheme (a typo, ``xhttps://``) has no identity: the
+    command says so, exits 1 and prints no line for it."""
+    page = str(PAGES / "opengraph_meta_only" / "input.html")
+    done = newscrawl("extract", page, "--url", "xhttps://www.example.com/view/a")
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert "cannot identify" in done.stderr and "not an absolute http(s) URL" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -215,3 +215,26 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+ZONED_PAGE = (
+    b'<html><head><title>Zone Story Headline</title><meta property="article:published_time"'
+    b' content="2023-11-08T23:30:00Z"></head><body><article><h1>Zone Story Headline</h1>'
+    b"<p>November 9, 2023</p><p>The story.</p></article></body></html>"
+)
+
+
+@pytest.mark.parametrize(("zone", "raw"), [("America/New_York", "2023-11-08T23:30:00Z"),
+                                            ("Europe/Berlin", "November 9, 2023")])
+def test_the_site_zone_reaches_the_page_object(zone: str, raw: str) -> None:
+    """23:30 UTC is on the same day in New York (the timestamp settles it) but on the next day
+    in Berlin, where the page is read and shows that day."""
+    pool = ExtractionPool.from_crawler(get_crawler(settings_dict={"NEWSCRAWL_EXTRACT_WORKERS": 1,
+                                                                  "NEWSCRAWL_TIMEZONE": zone}))
+    item = _run(pool, pool.extract("https://example.com/zone-story", ZONED_PAGE, HTML))
+    assert item["datePublishedRaw"] == raw
+
+
+def test_an_unknown_site_zone_is_a_bad_setting() -> None:
+    with pytest.raises(ValueError, match="NEWSCRAWL_TIMEZONE"):
+        ExtractionPool.from_crawler(get_crawler(settings_dict={"NEWSCRAWL_TIMEZONE": "Mars/Olympus"}))

@@ -13,13 +13,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from newscrawl.extract.dates.choose import VISIBLE as VISIBLE_DATE_SOURCES
+
 #: The fields the doctor checks, in report order.
 FIELDS = ("headline", "datePublished", "dateModified", "authors", "articleBody", "section")
 #: The page title as a headline source: a headline that disagrees with it is a finding of its own.
 TITLE = "title"
 #: Sources that are the visible page rather than structured data: the ``<h1>``, a ``<time>`` or
 #: a date in the text, the byline, the breadcrumbs; for the body, the generic HTML extractor.
-VISIBLE_SOURCES = frozenset({"h1", "time", "visible", "byline", "breadcrumbs"})
+VISIBLE_SOURCES = frozenset({"h1", "time", "visible", "byline", "breadcrumbs"}) | VISIBLE_DATE_SOURCES
 GENERIC_BODY = "html-generic"
 
 

@@ -6,9 +6,10 @@ once; JSON-LD, ``__NEXT_DATA__`` and meta tags are read once and shared by all f
 
 Structured data may describe other articles too (rails of full documents in the Next.js data,
 related articles in JSON-LD): only the page's own document is read (:mod:`.structured.own`).
-Precedence, field by field: JSON-LD > Next.js data > meta tags > visible page; the headline and
-the publication date are cross-checked between their sources (:mod:`newscrawl.extract.crosscheck`)
-and the sources that agree with each other win. :meth:`ArticlePage.provenance` says which
+Precedence, field by field: JSON-LD > Next.js data > meta tags > visible page; the headline is
+cross-checked between its sources (:mod:`newscrawl.extract.crosscheck`) and the publication date
+chosen by a vote of every statement the page makes about it (:mod:`newscrawl.extract.dates.choose`):
+the sources that agree with each other win. :meth:`ArticlePage.provenance` says which
 source gave each field and which sources agree or disagree. Values are raw (dates are not
 normalised, the body may still hold boilerplate); later pipeline stages clean them. No method
 raises: a failing field logs a warning and yields its empty value.
@@ -19,17 +20,19 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
-import re
 from collections.abc import Callable, Mapping
 from functools import cached_property
 from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 
+from htmldate import find_date
 from lxml.html import HtmlElement
 
 from newscrawl.extract.body import Body, extract_body
-from newscrawl.extract.crosscheck import FieldCheck, cross_check, same_day_or_instant
-from newscrawl.extract.dates.find import find_dates
+from newscrawl.extract.crosscheck import FieldCheck, cross_check
+from newscrawl.extract.dates.choose import SOURCES, Choice, Evidence, choose_published, settled, statements
+from newscrawl.extract.dates.find import DateFinder, lenient_dates, markup_published, meta_dates, url_date
+from newscrawl.extract.dates.parse import DEFAULT_TIMEZONE, infer_dayfirst, parse_date
 from newscrawl.extract.parsing import element_text, parse_html
 from newscrawl.extract.structured.jsonld import (
     GALLERY_TYPES,
@@ -47,7 +50,6 @@ from newscrawl.extract.structured.visible import (
     find_byline_authors,
     find_h1,
     find_html_breadcrumbs,
-    find_time_published,
 )
 from newscrawl.extract.text import clean_text, decode_html, dedupe, output_value, strip_markup
 
@@ -60,17 +62,6 @@ PAGE_TYPES = ("article", "video", "podcast", "slideshow", "other")
 MIN_ARTICLE_BODY = 500
 #: Portable Text this long is an article body, not a teaser card's summary.
 MIN_PORTABLE_TEXT_ARTICLE = 200
-
-_PUBLISHED_META = (
-    "article:published_time", "og:article:published_time", "citation_publication_date", "citation_date",
-    "citation_online_date", "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.created", "dc.date.created",
-    "datepublished", "pubdate", "publishdate", "publish-date", "publish_date", "parsely-pub-date", "sailthru.date",
-)
-_MODIFIED_META = (
-    "article:modified_time", "og:article:modified_time", "og:updated_time", "datemodified", "dcterms.modified",
-    "dc.date.modified", "last-modified",
-)
-
 
 def _field(default: Callable[[], Any]) -> Callable[[Callable[[ArticlePage], T]], Callable[[ArticlePage], T]]:
     """Make a field method total: on any exception log it and return ``default()``, the field's
@@ -117,8 +108,11 @@ class ArticlePage:
         *,
         encoding: str | None = None,
         headers: Mapping[str, str] | None = None,
+        timezone: str = DEFAULT_TIMEZONE,
     ) -> None:
         self.url = url
+        #: the site's zone (``NEWSCRAWL_TIMEZONE``): the day a UTC timestamp falls on there
+        self.timezone = timezone
         self._raw = body if body is not None else b""
         self._encoding = encoding
         self._content_type = _header(headers, "content-type")
@@ -209,16 +203,6 @@ class ArticlePage:
         return PageEvidence.build([self.url, self.canonical_url()], self.shown_titles.values())
 
     @cached_property
-    def _visible_dates(self) -> tuple[str | None, str | None]:
-        """``find_dates`` over the visible page; only called when no structured date exists, or
-        to break a tie between structured dates that all disagree."""
-        try:
-            return find_dates(self.html, self.url)
-        except Exception:  # one failing source must not lose the other fields
-            logger.warning("find_dates failed on %s", self.url, exc_info=True)
-            return None, None
-
-    @cached_property
     def _body_result(self) -> Body | None:
         return self.body()
 
@@ -305,46 +289,110 @@ class ArticlePage:
     def _byline_authors(self) -> list[str]:
         return [n for n in find_byline_authors(self.tree, self.h1) if not self._is_site_name(n)]
 
+    # -- dates: every statement of the page, then a vote (newscrawl.extract.dates.choose) ----
+
+    @cached_property
+    def _dayfirst(self) -> bool:
+        return infer_dayfirst(self.in_language(), self.url)
+
+    def _statements(self, source: str, *raws: str | None) -> list[Evidence]:
+        return statements(source, raws, zone=self.timezone, dayfirst=self._dayfirst)
+
+    @cached_property
+    def _structured_dates(self) -> tuple[list[Evidence], list[tuple[str, str]]]:
+        """Publication-date statements that need no walk of the visible page, and the
+        (source, raw) modification dates of the same sources, most trusted first."""
+        published, generic, modified = meta_dates(self.meta.values)
+        found = [
+            *self._statements("jsonld" if self.jsonld.has_article else "jsonld-other", self._ld("date_published")),
+            *self._statements("nextjs", self.nextjs.date_published),
+            *self._statements("meta", *published),
+            *self._statements("markup", *markup_published(self.tree)),
+            *self._statements("url", url_date(self.url)),
+            *self._statements("meta-generic", *generic),
+        ]
+        changed = [("jsonld", self._ld("date_modified")), ("nextjs", self.nextjs.date_modified),
+                   *(("meta", raw) for raw in modified)]
+        return found, [(source, raw) for source, raw in changed if raw]
+
+    @cached_property
+    def _visible_dates(self) -> tuple[list[Evidence], str | None]:
+        """What the visible page shows: its best published and best unlabelled date as
+        statements, and its best "updated" date. Walked only when the structured sources do not
+        settle the day; with structured dates, only the headline's surroundings are read first."""
+        found = self._structured_dates[0]
+        if settled(found, self.timezone):
+            return [], None
+        near = self.h1 if any(e.parsed for e in found) else None
+        shown, modified = self._walk_dates(near)
+        if not shown and near is not None:
+            shown, modified = self._walk_dates(None)
+        return shown, modified
+
+    def _walk_dates(self, near: HtmlElement | None) -> tuple[list[Evidence], str | None]:
+        finder = DateFinder(self.tree, self.url, near=near)
+        finder.collect()
+        best = finder.best_by_role()
+        shown: list[Evidence] = []
+        for role in ("published", "unknown"):
+            c = best.get(role)
+            if c is not None:
+                source = "visible-labelled" if role == "published" else _RANK_SOURCE[c.rank]
+                shown.extend(self._statements(source, c.raw))
+        modified = best.get("modified")
+        return shown, modified.raw if modified is not None else None
+
+    def _fallback_dates(self) -> list[Evidence]:
+        """htmldate's day, as a last resort: taken (with the string the page shows) only when
+        the page shows that day where a reader takes it for the page's own; else only a vote.
+        A date labelled as the publication date in a block the strict finder skips comes too."""
+        day = find_date(self.tree, url=self.url, extensive_search=True, original_date=True)
+        labelled, shown = lenient_dates(self.tree, self.url, day)
+        found = self._statements("visible-lenient-labelled", labelled)
+        if shown:
+            found += self._statements("htmldate", shown)
+        elif day:
+            found += statements("htmldate-vote", [day], zone=self.timezone, dayfirst=False)
+        return found
+
+    @cached_property
+    def date_choice(self) -> Choice:
+        """The publication date chosen from every statement of the page (``docs/dates.md``)."""
+        found = self._structured_dates[0] + self._visible_dates[0]
+        choice = choose_published(found)
+        if choice.raw is None:
+            try:
+                extra = self._fallback_dates()
+            except Exception:  # a library failure must not lose the page's other fields
+                logger.warning("htmldate failed on %s", self.url, exc_info=True)
+                extra = []
+            if extra:
+                choice = choose_published(found + extra)
+        return choice
+
     @cached_property
     def _published_check(self) -> FieldCheck:
-        """The publication date cross-checked between JSON-LD, the Next.js document, the meta
-        tags and a ``<time>`` by the headline (looked for only when the others do not already
-        agree: it could not change the result); when those all disagree, the date the visible
-        page shows breaks the tie. Only when none of them has a date, the visible page's date."""
-        candidates = [
-            ("jsonld", _first_date(self._ld("date_published"))),
-            ("nextjs", _first_date(self.nextjs.date_published)),
-            ("meta", _first_date(*self.meta.all(*_PUBLISHED_META))),
-        ]
-        check = cross_check(candidates, same_day_or_instant)
-        if len(check.agree) < 2:
-            candidates.append(("time", _first_date(find_time_published(self.tree, self.h1))))
-            check = cross_check(candidates, same_day_or_instant)
-        if len(check.values) > 1 and len(check.agree) == 1:
-            check = cross_check([*candidates, ("visible", self._visible_dates[0])], same_day_or_instant)
-        elif not check.values and self._visible_dates[0]:
-            check = cross_check([("visible", self._visible_dates[0])], same_day_or_instant)
-        return check
+        """The vote in the shape of the headline's cross-check, for :meth:`provenance`."""
+        choice = self.date_choice
+        values: dict[str, str] = {}
+        for e in sorted(choice.found, key=lambda e: e.priority):
+            values.setdefault(e.source, e.raw)
+        agree = sorted(choice.support, key=lambda source: (source != choice.source, SOURCES[source][1]))
+        return FieldCheck(choice.raw, choice.source, tuple(agree), choice.against, values, choice.notes)
 
     @_field(lambda: None)
     def date_published_raw(self) -> str | None:
-        """Structured dates first, cross-checked (see ``_published_check``); only when none
-        exists, the dates module's look at the visible page."""
-        return self._published_check.value
+        """The chosen statement's raw string, as the page (or its URL) writes it."""
+        return self.date_choice.raw
 
     @cached_property
     def _modified(self) -> tuple[str | None, str | None]:
-        """(source, raw value) of the modification date: the own document's, else the meta
-        tags'; the visible page's only when the page has no structured date at all."""
-        for source, found in (("jsonld", _first_date(self._ld("date_modified"))),
-                              ("nextjs", _first_date(self.nextjs.date_modified)),
-                              ("meta", _first_date(*self.meta.all(*_MODIFIED_META)))):
-            if found:
-                return source, found
-        if self._published_check.source not in (None, "visible"):
-            return None, None
-        visible = self._visible_dates[1]
-        return ("visible", visible) if visible else (None, None)
+        """(source, raw) of the modification date: the own JSON-LD article's or Next.js
+        document's, else meta keys that say modified/updated, else the "Updated" date the page
+        shows by the headline; the first that reads as a date, else the first."""
+        found = self._structured_dates[1] or [("visible", raw) for raw in [self._visible_dates[1]] if raw]
+        readable = (f for f in found if parse_date(f[1], default_tz=self.timezone, dayfirst=self._dayfirst))
+        return next(readable, found[0] if found else (None, None))
 
     @_field(lambda: None)
     def date_modified_raw(self) -> str | None:
@@ -478,7 +526,7 @@ class ArticlePage:
             {"documents": {"jsonld": "url", "nextjs": "absent"},   # how the own document was found
              "headline": {"source": "jsonld", "agree": ["jsonld", "og_title", "title", "h1"],
                           "disagree": [], "values": {"jsonld": "...", ...}},
-             "datePublished": {...same shape...},
+             "datePublished": {...same shape, plus "notes": ["utc_shifted"] when the vote met any},
              "dateModified": {"source": "jsonld"}, "authors": {"source": "nextjs"},
              "section": {"source": "breadcrumbs"}, "articleBody": {"source": "nextjs-portable-text"}}
 
@@ -540,19 +588,7 @@ def _media_type(types: Any) -> str | None:
     return None
 
 
-_PLACEHOLDER_YEAR_RE = re.compile(r"^\s*(\d{4})-")
-
-
-def _first_date(*values: str | None) -> str | None:
-    """First non-empty date string, skipping placeholders such as "0001-01-01T00:00:00Z"."""
-    for value in values:
-        if not value:
-            continue
-        m = _PLACEHOLDER_YEAR_RE.match(value)
-        if m and int(m[1]) < 1900:
-            continue
-        return value
-    return None
+_RANK_SOURCE = {0: "visible-labelled", 1: "visible-element", 2: "visible-plain"}
 
 
 def _citation_name(value: str) -> str:

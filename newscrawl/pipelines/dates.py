@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from itemadapter import ItemAdapter
 
 from newscrawl.config import get_float, setting
-from newscrawl.extract.dates import DateNormalizer, get_zone
+from newscrawl.extract.dates import DateNormalizer, check_zone
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -37,7 +37,7 @@ class DatesPipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DatesPipeline:
         settings = crawler.settings
-        name = setting(settings, "NEWSCRAWL_TIMEZONE", check=_known_zone)
+        name = setting(settings, "NEWSCRAWL_TIMEZONE", check=check_zone)
         tolerance = get_float(settings, "NEWSCRAWL_DATES_FUTURE_TOLERANCE", minimum=0.0)
         return cls(DateNormalizer(name, tolerance), crawler.stats)
 
@@ -47,12 +47,3 @@ class DatesPipeline:
                 self.stats.inc_value(STATS_PREFIX + reason)
         return item
 
-
-def _known_zone(name: str) -> str:
-    try:
-        get_zone(name)
-    except ValueError:
-        raise ValueError(
-            "not a known IANA time zone (e.g. 'America/New_York', 'Europe/Berlin', 'UTC')"
-        ) from None
-    return name

@@ -169,6 +169,14 @@ LONG = "<p>" + "The council met on the matter and voted after a long debate abou
          None, ("30.10.23", None)),
         (page("<article><h1>A Headline</h1><p>Version 1.10.23 is out.</p></article>", lang="de"),
          None, (None, None)),
+        # an unlabelled date in a teaser card (a heading of its own that links to another page) is
+        # that article's; a subheading of the article's own text links nowhere
+        (page('<div class="card"><a href="/view/other"><h2>Other Story</h2></a><time datetime="2025-06-11">'
+              '11 June</time></div><div><h1>A Headline</h1><p>Text.</p></div>'), "https://ex.com/view/a",
+         (None, None)),
+        (page('<div><div><h1>A Headline</h1></div><div><div class="meta"><time datetime="2022-01-25T08:00:00+01:00">'
+              "25.01.2022</time></div><div><h3>Atomkraft</h3><p>Text.</p></div></div></div>", lang="de"),
+         None, ("2022-01-25T08:00:00+01:00", None)),
     ],
 )
 def test_find_dates_small_cases(

@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 import pytest
-from newscrawl.extract.crosscheck import cross_check, same_day_or_instant
+from newscrawl.extract.crosscheck import cross_check
 from newscrawl.extract.page import ArticlePage
 from newscrawl.extract.structured.jsonld import extract_jsonld
 from newscrawl.extract.structured.nextjs import extract_nextjs
@@ -132,26 +132,6 @@ def test_cross_check_prefers_sources_that_agree_with_each_other() -> None:
     assert check.as_dict() == {"source": "og_title", "agree": ["og_title", "title"], "disagree": ["jsonld"],
                                "values": {"jsonld": "B", "og_title": "A", "title": "A"}}
     assert cross_check([("jsonld", None)], str.__eq__).value is None
-
-
-@pytest.mark.parametrize(
-    ("a", "b", "same"),
-    [
-        ("2025-06-02T14:30:00-04:00", "2025-06-02T18:30:00.000Z", True),  # one instant
-        ("2025-06-02T23:30:00-04:00", "2025-06-03T03:30:00Z", True),
-        ("2025-06-02T09:00:00-04:00", "2025-06-02T16:00:00-04:00", True),  # same day
-        ("2019-10-19T03:00:00.000Z", "2019-10-18", True),  # a bare date's zone is unknown
-        ("2025-06-02", "June 2nd 2025", True),
-        ("2025-06-02T14:30:00-04:00", "2025-06-11T18:22:00Z", False),
-        ("2025-06-02", "2025-06-04T10:00:00Z", False),
-        ("2025-06-02", "2025-06-03", False),
-        ("LD-pub", "LD-pub", True),
-        ("LD-pub", "NX-pub", False),
-    ],
-)
-def test_same_day_or_instant(a: str, b: str, same: bool) -> None:
-    assert same_day_or_instant(a, b) is same
-    assert same_day_or_instant(b, a) is same
 
 
 # -- JSON-LD -----------------------------------------------------------------------------------
@@ -279,7 +259,7 @@ def test_publication_date_sources_that_agree_win_and_record_the_disagreement() -
              ld=[news(OWN_TITLE, "2025-06-11T18:22:00Z", URL)])
     assert p.date_published_raw() == "2025-06-03T08:30:00-04:00"
     prov = p.provenance()["datePublished"]
-    assert (prov["source"], prov["agree"], prov["disagree"]) == ("meta", ["meta", "time"], ["jsonld"])
+    assert (prov["source"], prov["agree"], prov["disagree"]) == ("meta", ["meta", "visible-element"], ["jsonld"])
 
 
 def test_teaser_cards_with_their_own_h1_and_time_are_not_the_article() -> None:

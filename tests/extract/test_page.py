@@ -36,8 +36,8 @@ LAYERS: dict[str, dict[str, Any]] = {
             "url": URL,
             "headline": "LD headline",
             "description": "LD desc",
-            "datePublished": "LD-pub",
-            "dateModified": "LD-mod",
+            "datePublished": "2025-06-01T10:00:00-04:00",
+            "dateModified": "2025-06-11T10:00:00-04:00",
             "author": {"@type": "Person", "name": "Ld Author"},
         }
     },
@@ -49,8 +49,8 @@ LAYERS: dict[str, dict[str, Any]] = {
                         "slug": {"current": "some-story"},
                         "title": "Next headline",
                         "description": "Next desc",
-                        "publishedAt": "NX-pub",
-                        "_updatedAt": "NX-mod",
+                        "publishedAt": "2025-06-02T14:00:00Z",
+                        "_updatedAt": "2025-06-12T14:00:00Z",
                         "authors": [{"name": "Next Author"}],
                     }
                 }
@@ -59,19 +59,19 @@ LAYERS: dict[str, dict[str, Any]] = {
     },
     "meta": {
         "head": '<meta property="og:title" content="Meta headline"><meta property="og:description" content="Meta desc">'
-        '<meta property="article:published_time" content="META-pub">'
-        '<meta property="article:modified_time" content="META-mod">'
+        '<meta property="article:published_time" content="2025-06-03">'
+        '<meta property="article:modified_time" content="2025-06-13">'
         '<meta name="author" content="Meta Author">'
     },
     "visible": {
-        "body": '<div><h1>Visible headline</h1><p>By Visible Author</p><time datetime="VIS-pub">x</time></div>'
+        "body": '<div><h1>Visible headline</h1><p>By Visible Author</p><time datetime="2025-06-04">x</time></div>'
     },
 }
 EXPECTED = {
-    "jsonld": ("LD headline", "LD desc", "LD-pub", "LD-mod", "Ld Author"),
-    "nextjs": ("Next headline", "Next desc", "NX-pub", "NX-mod", "Next Author"),
-    "meta": ("Meta headline", "Meta desc", "META-pub", "META-mod", "Meta Author"),
-    "visible": ("Visible headline", None, "VIS-pub", None, "Visible Author"),
+    "jsonld": ("LD headline", "LD desc", "2025-06-01T10:00:00-04:00", "2025-06-11T10:00:00-04:00", "Ld Author"),
+    "nextjs": ("Next headline", "Next desc", "2025-06-02T14:00:00Z", "2025-06-12T14:00:00Z", "Next Author"),
+    "meta": ("Meta headline", "Meta desc", "2025-06-03", "2025-06-13", "Meta Author"),
+    "visible": ("Visible headline", None, "2025-06-04", None, "Visible Author"),
 }
 
 

@@ -15,7 +15,6 @@ from newscrawl.extract.structured.visible import (
     find_byline_authors,
     find_h1,
     find_html_breadcrumbs,
-    find_time_published,
 )
 from newscrawl.extract.urls import registrable_domain
 
@@ -562,23 +561,6 @@ def test_find_h1_ignores_logo_and_matches_hints() -> None:
     assert find_h1(parse_html("<p>no heading</p>")) is None
 
 
-@pytest.mark.parametrize(
-    ("body", "expected"),
-    [
-        (
-            '<aside><time datetime="2020-01-01">x</time></aside>'
-            '<div><h1>T</h1><time datetime="2025-06-02">June 2</time></div>',
-            "2025-06-02",
-        ),
-        ('<div><h1>T</h1></div><span itemprop="datePublished" content="2025-06-03">x</span>', "2025-06-03"),
-        ('<article><h1>T</h1><p><time datetime="2025-06-04T10:00:00Z">x</time></p></article>', "2025-06-04T10:00:00Z"),
-        ('<div><h1>T</h1></div><aside><time datetime="2025-01-01">x</time></aside>', None),
-        ("<h1>T</h1>", None),
-    ],
-)
-def test_find_time_published(body: str, expected: str | None) -> None:
-    tree = parse_html(f"<html><body>{body}</body></html>")
-    assert find_time_published(tree, find_h1(tree)) == expected
 
 
 def test_find_html_breadcrumbs_from_aria_nav_and_microdata() -> None:

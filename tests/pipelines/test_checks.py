@@ -45,6 +45,7 @@ def test_counts_each_disagreeing_source_and_changes_nothing() -> None:
         "newscrawl/checks/headline_disagrees/title": 1,
         "newscrawl/checks/date_published_disagrees": 1,
         "newscrawl/checks/date_published_disagrees/jsonld": 1,
+        "newscrawl/checks/date_published_source/meta": 1,
     }
 
 
@@ -62,3 +63,19 @@ def test_an_item_without_provenance_is_passed_on_uncounted() -> None:
     item = Article({"url": URL, "headline": TITLE})
     assert pipeline.process_item(item) is item
     assert checks(stats) == {}
+
+
+def test_counts_where_the_date_came_from_and_what_the_vote_met() -> None:
+    pipeline, stats = build()
+    pipeline.process_item(extracted(  # a UTC timestamp on the next day; the page shows the local day
+        f'<meta property="article:published_time" content="2025-06-04T02:30:00Z"><title>{TITLE}</title>',
+        f"<article><h1>{TITLE}</h1><p>June 3, 2025</p></article>"))
+    pipeline.process_item(extracted(  # htmldate finds a date in a script; the page does not show it
+        f'<script>var page = {{"datePublished": "2011-07-25"}};</script><title>{TITLE}</title>',
+        f"<article><h1>{TITLE}</h1></article>"))
+    assert checks(stats) == {
+        "newscrawl/checks/items": 2,
+        "newscrawl/checks/date_published_source/visible-plain": 1,
+        "newscrawl/checks/date_published_utc_shifted": 1,
+        "newscrawl/checks/date_published_vote_only": 1,
+    }

@@ -19,6 +19,7 @@ from newscrawl.extract.dates.normalize import DEFAULT_FUTURE_TOLERANCE, DateNorm
 from newscrawl.extract.dates.parse import (
     DEFAULT_TIMEZONE,
     ParsedDate,
+    check_zone,
     get_zone,
     infer_dayfirst,
     parse_date,
@@ -29,6 +30,7 @@ __all__ = [
     "DEFAULT_TIMEZONE",
     "DateNormalizer",
     "ParsedDate",
+    "check_zone",
     "find_dates",
     "get_zone",
     "infer_dayfirst",

@@ -18,6 +18,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urljoin, urlsplit
 
+from lxml.etree import XPath
+
 from newscrawl.extract.dates.parse import (
     CJK_DATE,
     LONG_ZONES,
@@ -259,7 +261,9 @@ class DateFinder:
     # -- structure ----------------------------------------------------------------------
 
     def _find_h1(self) -> HtmlElement | None:
-        """The article's headline: an <h1> (or an <h2>/<h3> that <title> confirms), not a logo."""
+        """The article's headline: an <h1> (or an <h2>/<h3> that <title> confirms), not a logo;
+        one inside a link (a teaser card's, even one repeating the page's title) loses to an
+        equal one outside."""
         title = ""
         head = self.root.find("head")
         if head is not None:
@@ -267,7 +271,7 @@ class DateFinder:
                 "meta[@property='og:title' or @name='twitter:title']/@content | title/text()"
             ):
                 title += " " + SPACE_RE.sub(" ", str(value)).strip().lower()
-        best, best_score = None, 0
+        best, best_score = None, (0, False)
         for h in self.root.iter("h1", "h2", "h3"):
             text = SPACE_RE.sub(" ", "".join(h.itertext())).strip().lower()
             if len(text) < 3:
@@ -275,15 +279,14 @@ class DateFinder:
             matches = len(text) >= 8 and (text in title or text[:40] in title)
             if h.tag in ("h2", "h3") and not matches:
                 continue
-            score = (4 if matches else 2) + (h.tag == "h1")
-            if any(_is_home_link(a) for a in h.iterancestors("a")) or any(
-                _is_home_link(a) for a in h.iter("a")
-            ):
+            links = [*h.iterancestors("a"), *h.iter("a")]
+            if any(_is_home_link(a) for a in links):
                 continue  # the site logo
+            score = (4 if matches else 2) + (h.tag == "h1")
             if any(self._excluded_self(a) for a in (h, *h.iterancestors())):
                 score -= 2
-            if score > best_score:
-                best, best_score = h, score
+            if (score, not links) > best_score:
+                best, best_score = h, (score, not links)
         return best
 
     def _excluded_self(self, el: HtmlElement) -> bool:
@@ -617,7 +620,24 @@ class DateFinder:
                 return False
         elif c.rank == 1 and self.h1_span is not None and c.distance > _UNLABELLED_WINDOW:
             return False
+        if c.rank > 0 and self._in_headed_card(c.element):
+            return False
         return not self._in_teaser_list(c.element)
+
+    def _in_headed_card(self, el: HtmlElement | None) -> bool:
+        """Whether ``el`` sits in a teaser card: its nearest ancestor that holds a heading does
+        not hold the headline, and that heading links to another page. An unlabelled date there
+        is that article's; a subheading of the article's own text links nowhere."""
+        if el is None or self.h1 is None:
+            return False
+        for anc in (el, *el.iterancestors()):
+            if anc in self.h1_path or anc.tag in ("body", "html"):
+                return False
+            heading = _HEADING_X(anc)
+            if heading:
+                links = [a for a in (*heading[0].iterancestors("a"), *heading[0].iter("a")) if a.get("href")]
+                return any(self._is_other_link(a) for a in links)
+        return False
 
     def ordered(self) -> list[_Candidate]:
         """Every candidate, most trusted first (rank, then distance to the headline)."""
@@ -713,6 +733,7 @@ def _has_explicit_zone(raw: str, dayfirst: bool) -> bool:
     return a is not None and a.has_time and a == b
 
 
+_HEADING_X = XPath("descendant::*[self::h1 or self::h2 or self::h3 or self::h4][1]")
 _ARCHIVE_PATH_RE = re.compile(r"/(?:19|20)\d{2}/\d{1,2}(?:/\d{1,2})?/?$")
 #: A <time> or date-classed element without a label must sit this close to the headline.
 _UNLABELLED_WINDOW = 1500
@@ -752,3 +773,90 @@ def lenient_dates(root: HtmlElement, url: str | None, day: str | None) -> tuple[
         if labelled is not None and (shown is not None or day is None):
             break
     return labelled, shown
+
+
+# -- statements outside the visible text: meta keys, microdata, RDFa ----------------------------
+
+_KEY_SPLIT_RE = re.compile(r"[:._\-\s]+")
+_PUB_WORDS = frozenset(
+    "published publish pub pubdate publishdate publishtime publishedtime publication issued created "
+    "datepublished datecreated dateissued release released releasedate posted firstpublished "
+    "uploaded uploaddate".split()
+)
+_MOD_WORDS = frozenset(
+    "modified updated update modify lastmod lastmodified datemodified revised revision edited "
+    "expires expiry expiration end".split()
+)
+#: Date keys that do not say which date they hold (TYPO3 writes the last change in "date").
+_GENERIC_DATE_KEYS = frozenset({"date", "dc.date", "dcterms.date", "dc:date", "dcterms:date", "dc.date.available"})
+#: Well-known keys, read first and in this order.
+_KNOWN_PUB_KEYS = (
+    "article:published_time", "og:article:published_time", "citation_publication_date", "citation_date",
+    "citation_online_date", "dc.date.issued", "dcterms.issued", "dcterms.created", "dc.date.created",
+    "datepublished", "pubdate", "publishdate", "publish-date", "publish_date", "parsely-pub-date", "sailthru.date",
+)  # fmt: skip
+_KNOWN_MOD_KEYS = (
+    "article:modified_time", "og:article:modified_time", "og:updated_time", "datemodified", "dcterms.modified",
+    "dc.date.modified", "last-modified",
+)  # fmt: skip
+
+
+def meta_kind(key: str) -> str:
+    """What a (lower-cased) meta key's words say its date is: "published", "modified",
+    "generic" (a date of unstated meaning) or "" (not a date key)."""
+    if key in _GENERIC_DATE_KEYS:
+        return "generic"
+    words = set(_KEY_SPLIT_RE.split(key))
+    if words & _MOD_WORDS:
+        return "modified"
+    if words & _PUB_WORDS:
+        return "published"
+    return ""
+
+
+def meta_dates(values: dict[str, list[str]]) -> tuple[list[str], list[str], list[str]]:
+    """Raw values of the meta keys that say published, of the generic date keys and of the keys
+    that say modified (well-known keys first), from ``{key: [content, ...]}``."""
+    published = [v for k in _KNOWN_PUB_KEYS for v in values.get(k, ()) if v]
+    modified = [v for k in _KNOWN_MOD_KEYS for v in values.get(k, ()) if v]
+    generic: list[str] = []
+    for key, vals in values.items():
+        if key in _KNOWN_PUB_KEYS or key in _KNOWN_MOD_KEYS:
+            continue
+        kind = meta_kind(key)
+        target = published if kind == "published" else generic if kind == "generic" else None
+        if kind == "modified":
+            target = modified
+        if target is not None:
+            target.extend(v for v in vals if v)
+    return published, generic, modified
+
+
+_DATE_ATTRS_X = XPath("//@itemprop | //@property | //time/@pubdate")
+_IN_OTHER_X = XPath(
+    "ancestor::*[self::nav or self::aside or self::footer[not(ancestor::article)]"
+    " or contains(@class, 'comment') or contains(@class, 'related') or contains(@class, 'teaser')]"
+)
+
+
+def markup_published(tree: HtmlElement) -> list[str]:
+    """``itemprop=datePublished``/``dateCreated``, ``<time pubdate>`` and RDFa
+    ``property=datePublished`` outside navigation, sidebars, comments and related-article
+    blocks. ``<meta itemprop>`` is left to the meta tags (one statement, one vote)."""
+    found: list[str] = []
+    for attr in _DATE_ATTRS_X(tree):
+        el = attr.getparent()
+        if el is None:
+            continue
+        if attr.attrname != "pubdate":
+            value = attr.lower()
+            if "datepublished" not in value and "datecreated" not in value:
+                continue
+            if el.tag == "meta" or (attr.attrname == "property" and el.get("content") is None):
+                continue
+        if _IN_OTHER_X(el):
+            continue
+        text = el.get("content") or el.get("datetime") or SPACE_RE.sub(" ", "".join(el.itertext())).strip()
+        if text:
+            found.append(text)
+    return found

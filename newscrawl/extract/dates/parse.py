@@ -224,6 +224,18 @@ def get_zone(name: str) -> tzinfo:
         raise ValueError(f"unknown time zone {name!r}") from exc
 
 
+def check_zone(name: str) -> str:
+    """``name`` when it is a known IANA zone (the check of ``NEWSCRAWL_TIMEZONE``); else a
+    ``ValueError`` saying what is expected."""
+    try:
+        get_zone(name)
+    except ValueError:
+        raise ValueError(
+            "not a known IANA time zone (e.g. 'America/New_York', 'Europe/Berlin', 'UTC')"
+        ) from None
+    return name
+
+
 @lru_cache(maxsize=64)
 def _fixed(seconds: int) -> tzinfo:
     return UTC if seconds == 0 else timezone(timedelta(seconds=seconds))

@@ -4,7 +4,7 @@
 - :mod:`.nextjs`: Next.js ``__NEXT_DATA__`` and the Sanity Portable Text body inside it;
 - :mod:`.meta`: OpenGraph / ``article:*`` / Dublin Core / citation meta, ``<title>`` and its
   site-name suffix, ``rel=canonical``;
-- :mod:`.visible`: generic visible-page signals (``<h1>``, bylines, ``<time>``, HTML breadcrumbs);
+- :mod:`.visible`: generic visible-page signals (``<h1>``, bylines, HTML breadcrumbs);
 - :mod:`.names`: person names from bylines and author fields, shared by the readers;
 - :mod:`.own`: which of several documents (JSON-LD objects, Next.js documents) is the page's
   own article, from the page's URLs and shown titles.

@@ -4,7 +4,7 @@ byline authors, a ``<time>`` publication date and HTML breadcrumbs."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from difflib import SequenceMatcher
 from typing import Any
 
@@ -139,55 +139,6 @@ def _ancestors(h1: HtmlElement, levels: int = 3) -> list[HtmlElement]:
 def _header_scope(h1: HtmlElement) -> list[HtmlElement]:
     """The h1's ancestor three levels up: where bylines and dates of the article sit."""
     return _ancestors(h1)[-1:]
-
-
-_DATE_PUBLISHED_X = XPath("//@itemprop[. = 'datePublished']")
-_TIME_PUBDATE_X = XPath("//time[@pubdate and @datetime]")
-_FIRST_ARTICLE_X = XPath("(//article)[1]")
-
-
-def find_time_published(tree: HtmlElement, h1: HtmlElement | None = None) -> str | None:
-    """A publication date from markup: ``itemprop=datePublished``, ``<time pubdate>``, or the first
-    ``<time datetime>`` in the headline's surroundings (its nearest ancestor that holds one, up
-    to three levels: a strip of teaser cards beside the article, each with its own ``<time>``,
-    is further away than the article's own) or in the first ``<article>``. A date inside a
-    teaser card (an element with a heading of its own, apart from the main h1) is never taken."""
-    headed = _headed_by(h1)
-    for el in _owners(_DATE_PUBLISHED_X(tree)):
-        value = el.get("content") or el.get("datetime") or element_text(el)
-        if value and not headed(el):
-            return clean_text(value)
-    for el in _TIME_PUBDATE_X(tree):
-        if not headed(el):
-            return clean_text(el.get("datetime")) or None
-    scopes = (_ancestors(h1) if h1 is not None else []) + _FIRST_ARTICLE_X(tree)
-    for scope in scopes:
-        for el in scope.iter("time"):
-            value = clean_text(el.get("datetime") or "")
-            if value and not _in_chrome(el) and not headed(el):
-                return value
-    return None
-
-
-_HEADING_X = XPath("descendant::*[self::h1 or self::h2 or self::h3 or self::h4][1]")
-
-
-def _headed_by(h1: HtmlElement | None) -> Callable[[HtmlElement], bool]:
-    """A test: is an element inside a teaser card, i.e. does its nearest ancestor holding a
-    heading not hold the main h1? Always False when the main h1 is unknown."""
-    if h1 is None:
-        return lambda el: False
-    around = {id(a) for a in h1.iterancestors()}
-
-    def in_card(el: HtmlElement) -> bool:
-        for anc in el.iterancestors():
-            if id(anc) in around or anc.tag in ("body", "html"):
-                return False
-            if _HEADING_X(anc):
-                return True
-        return False
-
-    return in_card
 
 
 _BREADCRUMB_ROOT_X = XPath(
