@@ -184,3 +184,10 @@ def test_case_names_are_safe_and_unique() -> None:
     assert case_name("https://x.org/view/Some_Slug--Here/?a=1") == "some-slug-here"
     assert case_name("https://x.org/view/a", {"a", "a-2"}) == "a-3"
     assert case_name("https://x.org/") == "page"
+
+
+@pytest.mark.parametrize(("source", "fallback"), [("visible-labelled", True), ("visible-plain", True),
+                                                  ("htmldate", True), ("meta", False), ("url", False)])
+def test_a_date_the_visible_page_gave_is_a_fallback(source: str, fallback: bool) -> None:
+    fields = field_report({"datePublished": {"source": source, "agree": [source], "disagree": []}})
+    assert fields["datePublished"].fallback is fallback
