@@ -380,6 +380,14 @@ class ArticlePage:
         agree = sorted(choice.support, key=lambda source: (source != choice.source, SOURCES[source][1]))
         return FieldCheck(choice.raw, choice.source, tuple(agree), choice.against, values, choice.notes)
 
+    def _published_provenance(self) -> dict[str, Any]:
+        """The vote as a cross-check, plus ``offset`` when the page implies the zone of a kept
+        local time (the normaliser reads it: :class:`~newscrawl.extract.dates.DateNormalizer`)."""
+        found = self._published_check.as_dict()
+        if self.date_choice.offset:
+            found["offset"] = self.date_choice.offset
+        return found
+
     @_field(lambda: None)
     def date_published_raw(self) -> str | None:
         """The chosen statement's raw string, as the page (or its URL) writes it."""
@@ -526,7 +534,8 @@ class ArticlePage:
             {"documents": {"jsonld": "url", "nextjs": "absent"},   # how the own document was found
              "headline": {"source": "jsonld", "agree": ["jsonld", "og_title", "title", "h1"],
                           "disagree": [], "values": {"jsonld": "...", ...}},
-             "datePublished": {...same shape, plus "notes": ["utc_shifted"] when the vote met any},
+             "datePublished": {...same shape, plus "notes": ["utc_shifted"] when the vote met any,
+                               and "offset": "-06:00" when the page implies a local time's zone},
              "dateModified": {"source": "jsonld"}, "authors": {"source": "nextjs"},
              "section": {"source": "breadcrumbs"}, "articleBody": {"source": "nextjs-portable-text"}}
 
@@ -536,7 +545,7 @@ class ArticlePage:
         parts: dict[str, Callable[[], Any]] = {
             "documents": lambda: {"jsonld": self.jsonld.own, "nextjs": self.nextjs.own},
             "headline": lambda: self._headline_check.as_dict(),
-            "datePublished": lambda: self._published_check.as_dict(),
+            "datePublished": self._published_provenance,
             "dateModified": lambda: {"source": self._modified[0]},
             "authors": lambda: {"source": self._authors_found[0]},
             "section": lambda: {"source": self._section_found[0]},

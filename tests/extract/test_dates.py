@@ -118,6 +118,8 @@ NY = "America/New_York"
         ("6/2/25", "2025-06-02"),
         ("13/04/2025", "2025-04-13"),  # only one reading is a date
         ("02.06.2025", "2025-06-02"),  # dotted dates are day-first everywhere
+        ("2. 6. 2025", "2025-06-02"),  # spaces after the dots (de, cs, pl ...)
+        ("2.\u2009 6.\u2009 2025.", "2025-06-02"),
         # other languages (exotic forms)
         ("2. Juni 2025", "2025-06-02"),
         ("Veröffentlicht am 2. Juni 2025, 14:30 Uhr", "2025-06-02T14:30:00-04:00"),
@@ -185,6 +187,8 @@ def test_parse_date_forms(raw: str, expected: str) -> None:
         "20201399T10:00Z",
         "2016年13月15日",
         "2016年8月15日 25:00",
+        "2. 6. 25",  # spaced dots only with a four-digit year
+        "2. 13. 2025",
     ],
 )
 def test_parse_date_rejects(raw: str) -> None:
@@ -192,7 +196,7 @@ def test_parse_date_rejects(raw: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "raw", ["20200516T14:51:53Z", "2016年8月15日 13:43", "15 августа 2016 г., 13:43", "3 maja 2020 r."]
+    "raw", ["20200516T14:51:53Z", "2016年8月15日 13:43", "15 августа 2016 г., 13:43", "3 maja 2020 r.", "4. 2. 2022"]
 )
 def test_forms_read_by_the_strict_parser(raw: str) -> None:
     """Read without dateparser (``fallback=False``): it costs 80 ms a string and seconds on the

@@ -88,6 +88,24 @@ def test_a_naive_time_is_local_not_utc() -> None:
     assert choice.day == date(2020, 2, 18)
 
 
+@pytest.mark.parametrize(
+    ("found", "offset"),
+    [
+        # shown 21:30:59 without a zone, JSON-LD 03:30:59Z the next day: the page says -06:00
+        ([("visible-labelled", "June 2, 2025 9:30:59 PM"), ("jsonld", "2025-06-03T03:30:59Z")], "-06:00"),
+        ([("visible-labelled", "June 2, 2025 9:30 PM"), ("jsonld", "2025-06-03T03:30:59Z")], "-06:00"),
+        ([("visible-labelled", "2. Juni 2025 21:30"), ("meta", "2025-06-02T21:30:00+02:00")], None),  # meta kept
+        # no instant to compare with, or one that is not the same minute: the site's zone applies
+        ([("visible-labelled", "June 2, 2025 9:30 PM"), ("url", "2025/06/02")], None),
+        ([("visible-labelled", "June 2, 2025 9:30 PM"), ("jsonld", "2025-06-03T03:37:00Z")], None),
+        ([("visible-labelled", "June 2, 2025 9:30:59 PM"), ("jsonld", "2025-06-03T03:30:12Z")], None),
+        ([("visible-labelled", "June 2, 2025")], None),
+    ],
+)
+def test_a_kept_local_time_takes_the_offset_the_page_implies(found: list[tuple[str, str]], offset: str | None) -> None:
+    assert choose_published([ev(source, raw) for source, raw in found]).offset == offset
+
+
 @pytest.mark.parametrize("source", ["meta-generic", "htmldate-vote"])
 def test_a_source_that_only_confirms_is_no_date_alone(source: str) -> None:
     assert choose_published([ev(source, "2011-07-25")]).raw is None
@@ -264,6 +282,34 @@ def test_the_vote_is_recorded_in_the_provenance() -> None:
                                                                  ["meta"])
     url, html, _ = CASES["htmldate's day shown in an aside"]
     assert ArticlePage(url, html).provenance()["datePublished"]["source"] == "htmldate"
+
+
+def test_a_local_time_is_exported_with_the_offset_the_page_implies() -> None:
+    """Shown without a zone, the time is the site's (New York, -04:00 in June), unless the page
+    gives the same instant with an offset; the raw string stays as shown."""
+    body = f'<article>{H1}<p class="byline">Published June 2, 2025 9:30:59 PM</p>{LONG}</article>'
+    same_instant = ld({"@type": "NewsArticle", "headline": "Council Approves New Budget",
+                       "datePublished": "2025-06-03T03:30:59Z"})
+    assert dates(page(same_instant, body)) == ("June 2, 2025 9:30:59 PM", "2025-06-02T21:30:59-06:00")
+    assert ArticlePage(URL, page(same_instant, body)).provenance()["datePublished"]["offset"] == "-06:00"
+    assert dates(page(body=body)) == ("June 2, 2025 9:30:59 PM", "2025-06-02T21:30:59-04:00")
+
+
+@pytest.mark.parametrize(
+    ("raw", "offset", "expected"),
+    [
+        ("June 2, 2025 9:30 PM", "-06:00", "2025-06-02T21:30:00-06:00"),
+        ("June 2, 2025 9:30 PM", "+05:45", "2025-06-02T21:30:00+05:45"),
+        ("June 2, 2025 9:30 PM EDT", "-06:00", "2025-06-02T21:30:00-04:00"),  # the raw names its zone
+        ("June 2, 2025", "-06:00", "2025-06-02"),  # no time
+        ("June 2, 2025 9:30 PM", "6 hours", "2025-06-02T21:30:00-04:00"),  # not an offset: ignored
+    ],
+)
+def test_the_normaliser_reads_the_implied_offset(raw: str, offset: str, expected: str) -> None:
+    item = {"datePublishedRaw": raw, "dateDownloaded": "2026-01-01T00:00:00Z",
+            "provenance": {"datePublished": {"source": "visible-labelled", "offset": offset}}}
+    DateNormalizer(NY).apply(item)
+    assert item["datePublished"] == expected
 
 
 def test_site_zone_decides_whether_a_utc_timestamp_needs_a_look() -> None:

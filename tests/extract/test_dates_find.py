@@ -145,6 +145,17 @@ LONG = "<p>" + "The council met on the matter and voted after a long debate abou
         # a number after year/month that starts the slug is no day: "3 questions to ..."
         (page("<h1>A Headline</h1>"), "https://ex.de/2023/10/3-fragen-an-jo", (None, None)),
         (page("<h1>A Headline</h1>"), "https://ex.com/news/a-2025-06-02-b", ("2025-06-02", None)),
+        # a byline date that links to the article's own section, the home page or its author is
+        # the article's; a date linking to another article in the same section is not
+        (page('<h1>A Headline</h1><p>Veröffentlichung: <a href="https://ex.de/music/">04.02.2022</a></p>', lang="de"),
+         "https://ex.de/music/artist/album/", ("04.02.2022", None)),
+        (page('<h1>A Headline</h1><a href="/user/jo.html"><div>von <b>Jo</b><br> am 20.09.2020</div></a>', lang="de"),
+         "https://ex.de/tipp/1918/tomaten.html", ("20.09.2020", None)),
+        (page('<h1>A Headline</h1><p><a href="https://ex.de/music/other/">04.02.2022</a></p>', lang="de"),
+         "https://ex.de/music/artist/album/", (None, None)),
+        # spaces after the dots (de, cs, pl ...), thin spaces too
+        (page('<h1>A Headline</h1><div class="publish-date">Von <span>DTB</span> 4.&thinsp;2.&thinsp;2022.</div>',
+              lang="de"), None, ("4. 2. 2022", None)),
         # the <footer> of an <article> is the article's (author, date); the site footer is not
         (page(f"<article><h1>A Headline</h1>{LONG}<footer>Posted 28 January 2022 by Jo</footer></article>"
               "<footer>Site footer, updated 3 March 2024</footer>"), None, ("28 January 2022", None)),

@@ -20,6 +20,9 @@ for a calendar day. Rules, each general to news pages (``docs/dates.md`` says wh
    that the page does not show where a reader would see it. Alone they are no publication date.
 5. The raw string kept is the most trusted statement of the winning day as written (a UTC
    timestamp whose own day lost is not kept: its day would be wrong).
+6. A kept wall-clock time without a zone ("June 2, 2025 11:30 PM") is read in the site's zone,
+   unless another statement of the same day gives the same instant with an offset: shown
+   23:30 and JSON-LD 05:30Z the next day say -06:00 (:attr:`Choice.offset`).
 
 Pure: no Scrapy, no I/O.
 """
@@ -28,9 +31,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from newscrawl.extract.dates.parse import ParsedDate, get_zone, parse_date
+from newscrawl.extract.dates.parse import ParsedDate, get_zone, has_explicit_zone, parse_date
 
 #: Weight (how much a source is trusted to give the page's own publication day) and priority
 #: (order of trust, lower first: ties and the raw string kept) of each source. A source that
@@ -70,6 +73,7 @@ class Evidence:
     source: str  # a key of SOURCES
     raw: str  # as found on the page (or in its URL)
     parsed: ParsedDate | None  # None: not a date we can read
+    local: bool = False  # a wall-clock time without a zone (parsed in the site's zone)
 
     @property
     def weight(self) -> float:
@@ -87,7 +91,9 @@ def statements(source: str, raws: Iterable[str | None], *, zone: str, dayfirst: 
     for raw in raws:
         text = raw.strip() if isinstance(raw, str) else ""
         if text:
-            out.append(Evidence(source, text, parse_date(text, default_tz=zone, dayfirst=dayfirst)))
+            parsed = parse_date(text, default_tz=zone, dayfirst=dayfirst)
+            local = parsed is not None and parsed.has_time and not has_explicit_zone(text, dayfirst=dayfirst)
+            out.append(Evidence(source, text, parsed, local))
     return out
 
 
@@ -102,6 +108,7 @@ class Choice:
     against: tuple[str, ...] = ()  # readable sources that named another day
     notes: tuple[str, ...] = ()  # "unreadable", "utc_shifted", "vote_only"
     found: tuple[Evidence, ...] = ()  # every statement the choice was made from
+    offset: str | None = None  # "-06:00": the offset of a kept local time, as the page implies it
 
 
 def is_utc(parsed: ParsedDate) -> bool:
@@ -180,4 +187,30 @@ def choose_published(found: list[Evidence]) -> Choice:
     own = [e for e in voters[winner] if e.parsed is not None and e.parsed.day == winner]
     best = min(own or voters[winner], key=lambda e: e.priority)
     support = tuple(sorted(votes[winner]))
-    return Choice(best.raw, best.source, winner, support, against, tuple(dict.fromkeys(notes)), tuple(found))
+    offset = _implied_offset(best, voters[winner])
+    return Choice(best.raw, best.source, winner, support, against, tuple(dict.fromkeys(notes)), tuple(found),
+                  offset)
+
+
+def _implied_offset(best: Evidence, same_day: list[Evidence]) -> str | None:
+    """For a kept wall-clock time without a zone: the one UTC offset under which the zoned
+    statements of the same day name the same instant (to the minute, or the second when both
+    show seconds), as ``+HH:MM``; else None (the site's zone applies)."""
+    if not best.local or best.parsed is None:
+        return None
+    wall = _moment(best.parsed).replace(tzinfo=None)
+    found: set[timedelta] = set()
+    for e in same_day:
+        if e.local or e.parsed is None or not e.parsed.has_time:
+            continue
+        instant = _moment(e.parsed).astimezone(UTC).replace(tzinfo=None, microsecond=0)
+        if wall.second == 0:  # the page shows minutes only
+            instant = instant.replace(second=0)
+        delta = wall - instant
+        if _WEST <= delta <= _EAST and delta % timedelta(minutes=15) == timedelta(0):
+            found.add(delta)
+    if len(found) != 1:
+        return None
+    minutes = int(found.pop().total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"

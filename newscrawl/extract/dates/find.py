@@ -28,6 +28,7 @@ from newscrawl.extract.dates.parse import (
     WEEKDAYS,
     ZONES,
     ParsedDate,
+    has_explicit_zone,
     infer_dayfirst,
     parse_date,
 )
@@ -58,7 +59,7 @@ _DATE_PART = (
     r"|\d{1,2}(?:st|nd|rd|th|er|\.)?\s+(?:of\s+|de\s+)?(?:" + _MONTH_ALT
     + r")\.?,?\s+(?:de\s+)?\d{4}"
     r"|\d{4}-\d{2}-\d{2}(?:[t ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?)?"
-    r"|\d{1,2}[/.]\d{1,2}[/.]\d{4}|\d{4}/\d{1,2}/\d{1,2}|\d{4}\.\d{1,2}\.\d{1,2})"
+    r"|\d{1,2}[/.]\d{1,2}[/.]\d{4}|\d{1,2}\.\s\d{1,2}\.\s?\d{4}|\d{4}/\d{1,2}/\d{1,2}|\d{4}\.\d{1,2}\.\d{1,2})"
 )
 #: A date as it appears in visible text, with an optional time before or after it. Each run of
 #: spaces has one way to match (``(?:\s*sep)?\s*``, never ``\s*sep?\s*``): nested ways made a
@@ -243,6 +244,7 @@ class DateFinder:
         own = urlsplit(url) if url else None
         self._self_key = (own.netloc.lower(), own.path.rstrip("/")) if own else ("", "")
         self._link_cache: dict[str, bool] = {}
+        self._cards_cache: dict[tuple[HtmlElement, object], bool] = {}
         self.h1 = near if near is not None else self._find_h1()
         self.h1_path: set[HtmlElement] = set()
         if self.h1 is not None:
@@ -345,8 +347,14 @@ class DateFinder:
         else:
             target = urlsplit(href if href.startswith(("http://", "https://")) else urljoin(self.url or "", href))
             netloc, path = target.netloc.lower(), target.path
-        if self.url and (netloc, path.rstrip("/")) == self._self_key:
-            return False
+        path = path.rstrip("/")
+        if self.url and netloc == self._self_key[0]:
+            # the article itself; its own section or the home page (/music/ above
+            # /music/artist/album/); an author's page: a byline date often links to them
+            if path == self._self_key[1] or self._self_key[1].startswith(path + "/"):
+                return False
+            if _AUTHOR_PATH_RE.search(path):
+                return False
         # date archive pages (/2025/06/02/) are links a byline date commonly carries
         return not _ARCHIVE_PATH_RE.search(path)
 
@@ -357,20 +365,8 @@ class DateFinder:
             parent = el.getparent()
             if parent is None:
                 return False
-            if el.tag not in ("a",) and el.find(".//a[@href]") is not None or el.tag == "a":
-                similar = 0
-                for sib in parent:
-                    if sib.tag != el.tag:
-                        continue
-                    if sib.tag != "a" and sib.find(".//a[@href]") is None:
-                        continue
-                    text = " ".join(sib.itertext())
-                    # whitespace-collapsed: runs of spaces made the date regex backtrack for
-                    # seconds of CPU on some real pages
-                    if len(text) < 2000 and _VISIBLE_DATE_RE.search(SPACE_RE.sub(" ", text)):
-                        similar += 1
-                        if similar >= 3:
-                            return True
+            if (el.tag == "a" or el.find(".//a[@href]") is not None) and self._dated_cards(parent, el.tag):
+                return True
             el = parent
             depth += 1
         return False
@@ -509,7 +505,7 @@ class DateFinder:
         if len(raws) > 1 and _ISO_NAIVE_TIME_RE.fullmatch(raws[0].lower()):
             # datetime="2019-11-13T15:28:18" without offset: the text may name the zone
             m = _VISIBLE_DATE_RE.search(raws[-1])
-            if m and _has_explicit_zone(m.group(0), self.dayfirst):
+            if m and has_explicit_zone(m.group(0), dayfirst=self.dayfirst):
                 raws = [m.group(0).strip()]
         for raw in raws:
             parsed = self._try(raw)
@@ -624,6 +620,28 @@ class DateFinder:
             return False
         return not self._in_teaser_list(c.element)
 
+    def _dated_cards(self, parent: HtmlElement, tag: object) -> bool:
+        """Whether ``parent`` holds 3+ ``tag`` children that each hold a link and a date; once
+        per (parent, tag): the candidates of a long table or list share their ancestors."""
+        key = (parent, tag)
+        found = self._cards_cache.get(key)
+        if found is None:
+            similar = 0
+            for sib in parent:
+                if sib.tag != tag or (tag != "a" and sib.find(".//a[@href]") is None):
+                    continue
+                text = " ".join(sib.itertext())
+                # whitespace-collapsed: runs of spaces made the date regex backtrack for seconds
+                # of CPU on some real pages; the cheap prefilter first
+                if len(text) < 2000 and _LINE_PREFILTER_RE.search(text) and _VISIBLE_DATE_RE.search(
+                    SPACE_RE.sub(" ", text)
+                ):
+                    similar += 1
+                    if similar >= 3:
+                        break
+            found = self._cards_cache[key] = similar >= 3
+        return found
+
     def _in_headed_card(self, el: HtmlElement | None) -> bool:
         """Whether ``el`` sits in a teaser card: its nearest ancestor that holds a heading does
         not hold the headline, and that heading links to another page. An unlabelled date there
@@ -727,14 +745,10 @@ def _is_home_link(a: HtmlElement) -> bool:
 _ISO_NAIVE_TIME_RE = re.compile(r"\d{4}-\d{2}-\d{2}[t ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?")
 
 
-def _has_explicit_zone(raw: str, dayfirst: bool) -> bool:
-    a = parse_date(raw, default_tz="UTC", dayfirst=dayfirst, fallback=False)
-    b = parse_date(raw, default_tz="Asia/Tokyo", dayfirst=dayfirst, fallback=False)
-    return a is not None and a.has_time and a == b
-
-
 _HEADING_X = XPath("descendant::*[self::h1 or self::h2 or self::h3 or self::h4][1]")
 _ARCHIVE_PATH_RE = re.compile(r"/(?:19|20)\d{2}/\d{1,2}(?:/\d{1,2})?/?$")
+#: An author's or user's page (/author/jane-doe, /user/jdoe.html): a byline links there.
+_AUTHOR_PATH_RE = re.compile(r"/(?:authors?|autor(?:en)?|auteur|users?|profiles?|profil)/[^/]+$", re.I)
 #: A <time> or date-classed element without a label must sit this close to the headline.
 _UNLABELLED_WINDOW = 1500
 

@@ -7,10 +7,17 @@ values, and every problem becomes a reason, never an exception. Pure: no Scrapy,
 from __future__ import annotations
 
 from collections.abc import MutableMapping
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
-from newscrawl.extract.dates.parse import DEFAULT_TIMEZONE, ParsedDate, get_zone, infer_dayfirst, parse_date
+from newscrawl.extract.dates.parse import (
+    DEFAULT_TIMEZONE,
+    ParsedDate,
+    get_zone,
+    has_explicit_zone,
+    infer_dayfirst,
+    parse_date,
+)
 
 #: Seconds a date may lie after ``dateDownloaded`` and still count (``NEWSCRAWL_DATES_FUTURE_TOLERANCE``).
 DEFAULT_FUTURE_TOLERANCE = 86400.0
@@ -26,7 +33,9 @@ class DateNormalizer:
     ``unparseable_<f>``, ``future_<f>`` (later than ``dateDownloaded`` plus the tolerance),
     ``modified_before_published`` (``dateModified`` becomes None) and ``missing_published``.
     Relative dates ("2 days ago") are resolved against ``dateDownloaded``; ambiguous numeric
-    dates follow the page's language and TLD (:func:`infer_dayfirst`).
+    dates follow the page's language and TLD (:func:`infer_dayfirst`). A published time without
+    a zone is in the site's zone, unless the page implied its offset (the item's internal
+    ``provenance.datePublished.offset``: the page gave the same instant with an offset).
     """
 
     def __init__(self, timezone_name: str = DEFAULT_TIMEZONE,
@@ -65,6 +74,12 @@ class DateNormalizer:
             fields[raw_name] = raw
         short = _SHORT[name]
         result = parse_date(raw, default_tz=self.timezone_name, now=now, dayfirst=dayfirst)
+        offset = _implied_offset(fields) if name == "datePublished" else None
+        if offset is not None and result is not None and result.has_time and not has_explicit_zone(
+            raw, dayfirst=dayfirst
+        ):
+            wall = datetime.fromisoformat(result.value).replace(tzinfo=None)
+            result = ParsedDate(wall.replace(tzinfo=timezone(offset)).isoformat(), True)
         if result is None:
             reasons.append(f"unparseable_{short}")
         elif self._in_future(result, now):
@@ -80,6 +95,20 @@ class DateNormalizer:
             return moment > limit
         # a date without a time: compare calendar days in the site's zone
         return moment > limit.astimezone(self.zone).date()
+
+
+def _implied_offset(fields: MutableMapping[str, Any]) -> timedelta | None:
+    """``provenance.datePublished.offset`` ("-06:00") as a timedelta; None when absent or bad."""
+    provenance = fields.get("provenance")
+    found = provenance.get("datePublished") if isinstance(provenance, dict) else None
+    text = found.get("offset") if isinstance(found, dict) else None
+    if not isinstance(text, str) or len(text) != 6 or text[0] not in "+-" or text[3] != ":":
+        return None
+    try:
+        delta = timedelta(hours=int(text[1:3]), minutes=int(text[4:6]))
+    except ValueError:
+        return None
+    return -delta if text[0] == "-" else delta
 
 
 def _download_time(value: Any) -> datetime:

@@ -189,6 +189,8 @@ _TOKEN_RE = re.compile(
     r"|(?P<word>(?P<w>[^\W\d_]+)\.?)"
     r"|(?P<ymd>(?P<y>\d{4})[-/.](?P<ymd_m>\d{1,2})[-/.](?P<ymd_d>\d{1,2})(?!\d))"
     r"|(?P<dmy>(?P<n1>\d{1,2})(?P<sep>[-/.])(?P<n2>\d{1,2})(?P=sep)(?P<n3>\d{4}|\d{2})(?![\d:]))"
+    # "4. 2. 2022" (de, cs, sk, pl, hu write spaces after the dots): day-first, four-digit year
+    r"|(?P<spaced>(?P<s1>\d{1,2})\. (?P<s2>\d{1,2})\. ?(?P<s3>\d{4})(?![\d:]))"
     r"|(?P<time>(?P<hh>\d{1,2})[:h](?P<mi>\d{2})(?::(?P<ss>\d{2})(?:[.,]\d+)?)?(?!\d)\s*"
     + _AMPM.format(name="ampm") + "?)"
     r"|(?P<hour>(?P<h>\d{1,2})\s*" + _AMPM.format(name="ampm2") + ")"
@@ -321,6 +323,15 @@ def parse_date(
         # understood but found incomplete or impossible ("June 2", "Feb 30, 2025") stays None
         return _from_dateparser(text, zone, dayfirst) if fallback else None
     return result
+
+
+def has_explicit_zone(raw: str, *, dayfirst: bool = False) -> bool:
+    """Whether a date string has a time and states its zone or offset: read in two different
+    default zones it gives the same value ("June 2, 2025 9:30 PM" has none)."""
+    first = parse_date(raw, default_tz="UTC", dayfirst=dayfirst, fallback=False)
+    return first is not None and first.has_time and first == parse_date(
+        raw, default_tz="Asia/Tokyo", dayfirst=dayfirst, fallback=False
+    )
 
 
 #: ISO 8601 basic format with a time: 20200516T14:51:53Z, 20200516T145153+0200.
@@ -504,6 +515,10 @@ def _from_tokens(text: str, zone: tzinfo, dayfirst: bool) -> ParsedDate | None:
                 clock = _clock(m["h"], None, None, m["ampm2"])
             if clock is None:
                 return None
+        elif kind == "spaced":
+            if year is not None or month is not None or day is not None:
+                return None
+            day, month, year = int(m["s1"]), int(m["s2"]), int(m["s3"])
         elif kind == "ymd" or kind == "dmy":
             if year is not None or month is not None or day is not None:
                 return None
