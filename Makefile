@@ -30,7 +30,7 @@ test: venv
 
 bench: venv
 	$(BIN)/python benchmarks/crawl_bench.py
-	$(BIN)/python benchmarks/aeb_bench.py
+	$(BIN)/python benchmarks/realpages_bench.py
 	$(BIN)/python benchmarks/replica_bench.py
 	$(BIN)/python benchmarks/dedup_threshold.py
 	$(BIN)/python benchmarks/incremental_bench.py
