@@ -45,6 +45,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
+import trafilatura
+from htmldate import find_date
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -98,8 +101,6 @@ def newscrawl_body_step(url: str, raw: bytes) -> tuple[str | None, str | None]:
 
 
 def trafilatura_body(url: str, raw: bytes) -> tuple[str | None, str | None]:
-    import trafilatura
-
     return trafilatura.extract(raw, url=url, include_comments=False) or "", None
 
 
@@ -117,8 +118,6 @@ def newscrawl_date_step(url: str, raw: bytes) -> tuple[str | None, str | None]:
 
 
 def htmldate_method(extensive: bool) -> Method:
-    from htmldate import find_date
-
     def run(url: str, raw: bytes) -> tuple[str | None, str | None]:
         return find_date(raw, url=url, extensive_search=extensive, original_date=True), None
 
