@@ -14,11 +14,12 @@ scorer's). On each set the project and a reference run in the same process, page
 
 * ``newscrawl``: :func:`newscrawl.processing.process_page`, exactly what ``newscrawl extract``
   runs (all fields); ``articleBody`` or ``datePublished`` is scored;
-* ``newscrawl body step`` / ``newscrawl date step``: only what that field needs (the
-  like-for-like CPU comparison with the reference);
+* ``newscrawl body step``: only what the body needs (the like-for-like CPU comparison with
+  the reference);
 * bodies: ``trafilatura.extract(html, url=..., include_comments=False)``;
-* dates: htmldate's ``find_date(html, url=..., original_date=True)`` with
-  ``extensive_search`` True and False.
+* dates: run by ``dates_bench.py`` (its methods, untimed warm-up and fair htmldate caches):
+  the project's date step from the bytes and on a page already parsed, htmldate's
+  ``find_date(html, url=..., original_date=True)`` with ``extensive_search`` True and False.
 
 Each set is also split into halves A and B by the parity of the first byte of the SHA-256 of
 the page key, so a rule tuned on one half can be checked on the other. A "bad" page is one
@@ -46,19 +47,17 @@ from pathlib import Path
 from types import ModuleType
 
 import trafilatura
-from htmldate import find_date
+
+import dates_bench  # the date set's methods and run (this folder is on sys.path: a script here runs)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from newscrawl.extract.boilerplate import clean_body  # noqa: E402 - (as above)
-from newscrawl.extract.dates import DateNormalizer  # noqa: E402 - (as above)
+from newscrawl.extract.boilerplate import clean_body  # noqa: E402 - after the sys.path set-up above
 from newscrawl.extract.page import ArticlePage  # noqa: E402 - (as above)
-from newscrawl.items import stamp_download  # noqa: E402 - (as above)
 from newscrawl.processing import process_page  # noqa: E402 - (as above)
 
-#: A method: (url, page bytes) -> the scored value (body text or date string), and the item's
-#: bodyMethod when it has one.
+#: A body method: (url, page bytes) -> the body text, and the item's bodyMethod when it has one.
 Method = Callable[[str, bytes], "tuple[str | None, str | None]"]
 
 
@@ -104,27 +103,20 @@ def trafilatura_body(url: str, raw: bytes) -> tuple[str | None, str | None]:
     return trafilatura.extract(raw, url=url, include_comments=False) or "", None
 
 
-def newscrawl_date(url: str, raw: bytes) -> tuple[str | None, str | None]:
-    return process_page(url, raw).get("datePublished"), None
-
-
-def newscrawl_date_step(url: str, raw: bytes) -> tuple[str | None, str | None]:
-    page = ArticlePage(url, raw)
-    item = {"url": url, "inLanguage": page.in_language(), "datePublishedRaw": page.date_published_raw(),
-            "dateModifiedRaw": page.date_modified_raw()}
-    stamp_download(item)
-    DateNormalizer().apply(item)
-    return item.get("datePublished"), None
-
-
-def htmldate_method(extensive: bool) -> Method:
-    def run(url: str, raw: bytes) -> tuple[str | None, str | None]:
-        return find_date(raw, url=url, extensive_search=extensive, original_date=True), None
-
-    return run
-
 
 # -- sets ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    """Per method, the value found on each page (by key) and the CPU seconds it took."""
+
+    preds: dict[str, dict[str, str | None]] = field(default_factory=dict)
+    cpu: dict[str, dict[str, float]] = field(default_factory=dict)
+    body_methods: Counter[str] = field(default_factory=Counter)
+
+
+_WARM_UP = b"<html><head><title>W</title></head><body><article><p>Warm up.</p></article></body></html>"
 
 
 @dataclass(frozen=True)
@@ -138,9 +130,12 @@ class BenchSet:
     """A labelled set: its pages, its methods and its report."""
 
     name = ""
-    reference = ""
+    #: the project's rows, each with the reference row its CPU is divided by
+    cpu_ratios: dict[str, str] = {}
     pages: list[Page]
-    methods: dict[str, Method]
+
+    def run(self) -> Outcome:
+        raise NotImplementedError
 
     def table(self, preds: dict[str, dict[str, str | None]], keys: dict[str, list[str]],
               cpu: dict[str, dict[str, float]]) -> list[str]:
@@ -159,11 +154,32 @@ class BodySet(BenchSet):
     """Article bodies scored as F1 with precision and recall; pages whose output is mostly not
     article text counted."""
 
-    reference = "trafilatura"
+    cpu_ratios = {"newscrawl": "trafilatura", "newscrawl body step": "trafilatura"}
 
     def __init__(self) -> None:
-        self.methods = {"newscrawl": newscrawl_body, "newscrawl body step": newscrawl_body_step,
-                        "trafilatura": trafilatura_body}
+        self.methods: dict[str, Method] = {"newscrawl": newscrawl_body, "newscrawl body step": newscrawl_body_step,
+                                           "trafilatura": trafilatura_body}
+
+    def run(self) -> Outcome:
+        """Every method on every page, the methods' order rotating from page to page, after an
+        untimed call of each (imports and lazily built patterns are no page's cost)."""
+        names = list(self.methods)
+        out = Outcome({n: {} for n in names}, {n: {} for n in names})
+        for call in self.methods.values():
+            call("https://example.com/2024/01/02/warm-up", _WARM_UP)
+        for i, page in enumerate(self.pages):
+            for name in names[i % len(names):] + names[: i % len(names)]:
+                start = time.process_time()
+                try:
+                    value, method = self.methods[name](page.url, page.raw)
+                except Exception as exc:  # noqa: BLE001 - a crash scores as nothing found, and is shown
+                    print(f"  {name} failed on {page.key}: {exc!r}", file=sys.stderr)
+                    value, method = None, None
+                out.cpu[name][page.key] = time.process_time() - start
+                out.preds[name][page.key] = value
+                if name == "newscrawl" and method:
+                    out.body_methods[method] += 1
+        return out
 
     def score(self, preds: dict[str, str | None], keys: list[str]) -> dict[str, float]:
         raise NotImplementedError
@@ -255,7 +271,8 @@ class DateSet(BenchSet):
     """Publication days: right, wrong (a day found, not the labelled one) and missing."""
 
     name = "dates"
-    reference = "htmldate extensive"
+    cpu_ratios = {"newscrawl": "htmldate extensive", "newscrawl date step": "htmldate extensive",
+                  "newscrawl date step on a parsed page": "htmldate extensive on a parsed page"}
 
     def __init__(self, folder: Path, limit: int | None) -> None:
         self.scorer = load_module(folder / "score.py", "dates_score")
@@ -263,17 +280,19 @@ class DateSet(BenchSet):
         keys = sorted(truth)[:limit] if limit else sorted(truth)
         self.truth = {k: truth[k] for k in keys}
         self.pages = [Page(u, u, lzma.decompress((folder / truth[u]["file"]).read_bytes())) for u in keys]
-        self.methods = {"newscrawl": newscrawl_date, "newscrawl date step": newscrawl_date_step,
-                        "htmldate extensive": htmldate_method(True), "htmldate fast": htmldate_method(False)}
+
+    def run(self) -> Outcome:
+        preds, cpu, _ = dates_bench.run(self.truth, {p.key: p.raw for p in self.pages}, list(dates_bench.METHODS))
+        return Outcome(preds, cpu)
 
     def table(self, preds: dict[str, dict[str, str | None]], keys: dict[str, list[str]],
               cpu: dict[str, dict[str, float]]) -> list[str]:
-        lines = [f"{'method':22s} {'acc':>6s} {'acc A':>6s} {'acc B':>6s} | {'right':>5s} {'wrong':>5s} "
+        lines = [f"{'method':36s} {'acc':>6s} {'acc A':>6s} {'acc B':>6s} | {'right':>5s} {'wrong':>5s} "
                  f"{'miss':>5s} | {'CPU ms median':>13s} {'mean':>8s}"]
         for name, by_key in preds.items():
             s = {h: self.scorer.score({k: self.truth[k] for k in ks}, by_key) for h, ks in keys.items()}
             a = s["all"]
-            lines.append(f"{name:22s} {a['accuracy']:6.4f} {s['A']['accuracy']:6.4f} {s['B']['accuracy']:6.4f} | "
+            lines.append(f"{name:36s} {a['accuracy']:6.4f} {s['A']['accuracy']:6.4f} {s['B']['accuracy']:6.4f} | "
                          f"{a['right']:5d} {a['found'] - a['right']:5d} {a['pages'] - a['found']:5d} | "
                          f"{_cpu_cells(cpu[name]):>22s}")
         return lines
@@ -289,44 +308,16 @@ SETS: dict[str, Callable[[Path, int | None], BenchSet]] = {"aeb": AebSet, "snipp
 # -- run ----------------------------------------------------------------------------------------
 
 
-@dataclass
-class Outcome:
-    preds: dict[str, dict[str, str | None]] = field(default_factory=dict)
-    cpu: dict[str, dict[str, float]] = field(default_factory=dict)
-    body_methods: Counter[str] = field(default_factory=Counter)
-
-
-def run(bench_set: BenchSet) -> Outcome:
-    """Every method on every page; the methods' order rotates from page to page."""
-    names = list(bench_set.methods)
-    out = Outcome({n: {} for n in names}, {n: {} for n in names})
-    for i, page in enumerate(bench_set.pages):
-        for name in names[i % len(names):] + names[: i % len(names)]:
-            start = time.process_time()
-            try:
-                value, method = bench_set.methods[name](page.url, page.raw)
-            except Exception as exc:  # noqa: BLE001 - a crash scores as nothing found, and is shown
-                print(f"  {name} failed on {page.key}: {exc!r}", file=sys.stderr)
-                value, method = None, None
-            out.cpu[name][page.key] = time.process_time() - start
-            out.preds[name][page.key] = value
-            if name == "newscrawl" and method:
-                out.body_methods[method] += 1
-    return out
-
-
 def report(bench_set: BenchSet, outcome: Outcome, worst: int) -> None:
     keys = {"all": [p.key for p in bench_set.pages]}
     for h in "AB":
         keys[h] = [k for k in keys["all"] if half_of(k) == h]
     print(f"\n== {bench_set.name}: {len(keys['all'])} pages (half A {len(keys['A'])}, half B {len(keys['B'])})")
     print("\n".join(bench_set.table(outcome.preds, keys, outcome.cpu)))
-    ref = outcome.cpu[bench_set.reference].values()
-    for name in ("newscrawl", "newscrawl body step", "newscrawl date step"):
-        if name in outcome.cpu:
-            ours = outcome.cpu[name].values()
-            print(f"CPU {name} / {bench_set.reference}: median {statistics.median(ours) / statistics.median(ref):.2f}, "
-                  f"mean {statistics.fmean(ours) / statistics.fmean(ref):.2f}")
+    for name, reference in bench_set.cpu_ratios.items():
+        ours, ref = outcome.cpu[name].values(), outcome.cpu[reference].values()
+        print(f"CPU {name} / {reference}: median {statistics.median(ours) / statistics.median(ref):.2f}, "
+              f"mean {statistics.fmean(ours) / statistics.fmean(ref):.2f}")
     if outcome.body_methods:
         print("bodyMethod: " + ", ".join(f"{m} {n}" for m, n in outcome.body_methods.most_common()))
     if worst:
@@ -349,12 +340,9 @@ def main() -> int:
     if unknown:
         ap.error(f"unknown sets: {', '.join(sorted(unknown))}")
 
-    warm = b"<html><head><title>W</title></head><body><article><p>Warm up.</p></article></body></html>"
     for name in names:
         bench_set = SETS[name](args.bench / name, args.limit)
-        for method in bench_set.methods.values():  # imports and lazily built patterns are no page's cost
-            method("https://example.com/2024/01/02/warm-up", warm)
-        outcome = run(bench_set)
+        outcome = bench_set.run()
         report(bench_set, outcome, args.worst)
         if args.save:
             args.save.mkdir(parents=True, exist_ok=True)
