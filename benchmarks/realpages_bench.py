@@ -33,7 +33,6 @@ snippets more "without" than "with" passages found.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import importlib.util
 import json
 import lzma
@@ -49,6 +48,7 @@ from types import ModuleType
 import trafilatura
 
 import dates_bench  # the date set's methods and run (this folder is on sys.path: a script here runs)
+from dates_bench import half_of  # one split into halves for both scripts
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -67,11 +67,6 @@ def find_bench() -> Path | None:
         if (folder / "shared" / "bench").is_dir():
             return folder / "shared" / "bench"
     return None
-
-
-def half_of(key: str) -> str:
-    """"A" or "B": a stable split of a set by a hash of the page key."""
-    return "A" if hashlib.sha256(key.encode("utf-8")).digest()[0] % 2 == 0 else "B"
 
 
 def load_module(path: Path, name: str) -> ModuleType:
