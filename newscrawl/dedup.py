@@ -1,4 +1,4 @@
-"""Duplicate index: URL variants, same body, near-copies; first seen wins (pure, no Scrapy).
+"""Duplicate index and copy groups: URL variants, same body, near-copies (pure, no Scrapy).
 
 An :class:`Entry` holds what identifies one kept article: its id, canonical URL,
 URL keys (scheme-less canonical URLs it was reached under), exact content
@@ -26,17 +26,26 @@ the same small protocol, or the state is moved with :meth:`DuplicateIndex.export
 :meth:`DuplicateIndex.import_state`. Entries already in the store when the
 index is built, or imported, count as *earlier runs*; entries added through this
 index count as *this run*, which is how ``same_url`` and ``update`` are told apart.
+
+:class:`CopyGroups` is what the crawl uses: it groups a run's candidates into copies of one
+article (against the earlier runs' index and against each other) and, once the run has seen
+them all, names each group's original with :func:`original_rank` (earliest ``datePublished``,
+then the page that is its own canonical URL, then the shortest canonical URL), so the exported
+record does not depend on the order pages arrived in.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+import math
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, time
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
+from newscrawl.extract.dates import DEFAULT_TIMEZONE, get_zone, parse_date
 from newscrawl.extract.fingerprint import (
     DEFAULT_NUM_PERM,
     DEFAULT_SHINGLE_SIZE,
@@ -54,11 +63,19 @@ __all__ = [
     "DEFAULT_NEAR_THRESHOLD",
     "DROP_REASONS",
     "KINDS",
+    "CopyGroups",
     "DedupStore",
     "DuplicateIndex",
     "Entry",
+    "Group",
+    "Incumbent",
+    "Member",
     "MemoryStore",
+    "Outcome",
     "Verdict",
+    "copy_reason",
+    "original_rank",
+    "published_instant",
 ]
 
 KINDS = ("new", "same_url", "same_body", "near_copy", "update")
@@ -112,6 +129,7 @@ class Entry:
     word_count: int
     signature: MinHashSignature | None = None  # None when too short for near-dup matching
     date_modified: str | None = None
+    date_published: str | None = None  # ranks an earlier run's article against later copies
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able form (signature as hex of little-endian uint32 values)."""
@@ -125,6 +143,7 @@ class Entry:
             "signature": sig.to_bytes().hex() if sig is not None else None,
             "signature_size": sig.size if sig is not None else 0,
             "date_modified": self.date_modified,
+            "date_published": self.date_published,
         }
 
     @classmethod
@@ -141,6 +160,7 @@ class Entry:
             sig_hex = data.get("signature")
             sig_size = data.get("signature_size", 0)
             modified = data.get("date_modified")
+            published = data.get("date_published")
         except KeyError as exc:
             raise ValueError(f"dedup entry lacks field {exc.args[0]!r}: {dict(data)!r:.200}") from None
         for name, value in (("id", ident), ("canonical_url", canonical), ("fingerprint", fp)):
@@ -150,15 +170,16 @@ class Entry:
             raise ValueError(f"dedup entry {ident}: url_keys must be a list of strings")
         if not isinstance(words, int) or isinstance(words, bool) or words < 0:
             raise ValueError(f"dedup entry {ident}: word_count must be a non-negative int")
-        if modified is not None and not isinstance(modified, str):
-            raise ValueError(f"dedup entry {ident}: date_modified must be a string or null")
+        for name, value in (("date_modified", modified), ("date_published", published)):
+            if value is not None and not isinstance(value, str):
+                raise ValueError(f"dedup entry {ident}: {name} must be a string or null")
         signature = None
         if sig_hex is not None:
             try:
                 signature = MinHashSignature.from_bytes(bytes.fromhex(sig_hex), int(sig_size))
             except (TypeError, ValueError) as exc:
                 raise ValueError(f"dedup entry {ident}: bad signature: {exc}") from None
-        return cls(ident, canonical, tuple(keys), fp, words, signature, modified)
+        return cls(ident, canonical, tuple(keys), fp, words, signature, modified, published)
 
 
 @runtime_checkable
@@ -347,6 +368,7 @@ class DuplicateIndex:
         body: str | None,
         urls: Iterable[str] = (),
         date_modified: str | None = None,
+        date_published: str | None = None,
     ) -> Entry:
         """Entry for an article: ``canonical_url`` and ``urls`` must already be canonicalised."""
         keys = dict.fromkeys([url_key(canonical_url), *(url_key(u) for u in urls)])
@@ -360,6 +382,7 @@ class DuplicateIndex:
             word_count=fps.word_count,
             signature=signature,
             date_modified=date_modified or None,
+            date_published=date_published or None,
         )
 
     def entry_for_item(self, item: Mapping[str, Any], *, lowercase_paths: bool) -> Entry:
@@ -384,12 +407,14 @@ class DuplicateIndex:
     def _item_entry(self, item: Mapping[str, Any], ident: str, canonical: str, urls: list[str]) -> Entry:
         body = item.get("articleBody")
         modified = item.get("dateModified") or item.get("dateModifiedRaw")
+        published = item.get("datePublished")
         return self.entry_for(
             article_id=ident,
             canonical_url=canonical,
             urls=urls,
             body=body if isinstance(body, str) else "",
             date_modified=modified if isinstance(modified, str) else None,
+            date_published=published if isinstance(published, str) else None,
         )
 
     # -- checking -----------------------------------------------------------
@@ -416,7 +441,8 @@ class DuplicateIndex:
             return Verdict("same_url", original.id)
         return None
 
-    def _band_keys(self, entry: Entry) -> list[int]:
+    def band_keys(self, entry: Entry) -> list[int]:
+        """The entry's LSH band keys (empty for a body too short for near-copy matching)."""
         return entry.signature.band_keys(self.bands) if entry.signature is not None else []
 
     def check(self, entry: Entry, *, band_keys: list[int] | None = None) -> Verdict:
@@ -424,7 +450,6 @@ class DuplicateIndex:
 
         ``band_keys`` may pass the entry's precomputed LSH keys (see :meth:`observe`).
         """
-        store = self.store
         original = self._by_url(entry.id, entry.url_keys)
         if original is not None:
             if original.id in self._this_run:
@@ -439,42 +464,66 @@ class DuplicateIndex:
                 sim = entry.signature.jaccard(original.signature)
             return Verdict("update", original.id, sim, previous_run=True)
 
-        if entry.word_count >= self.min_words_exact:
-            hit = store.lookup_fingerprint(entry.fingerprint)
-            other = store.get(hit) if hit is not None else None
-            if other is not None and other.fingerprint == entry.fingerprint:
-                return Verdict("same_body", other.id, 1.0, other.id not in self._this_run)
-
-        sig = entry.signature
-        if sig is not None:
-            seen: set[str] = {entry.id}
-            cands: list[Entry] = []
-            cand_sigs: list[MinHashSignature] = []
-            keys = band_keys if band_keys is not None else sig.band_keys(self.bands)
-            for cand_id in store.candidates(keys):
-                if cand_id in seen:
-                    continue
-                seen.add(cand_id)
-                cand = store.get(cand_id)
-                if cand is not None and cand.signature is not None and cand.signature.num_perm == sig.num_perm:
-                    cands.append(cand)
-                    cand_sigs.append(cand.signature)
-            if cands:
-                sims = sig.jaccard_many(cand_sigs)
-                best = int(sims.argmax())
-                if sims[best] >= self.near_threshold:
-                    cand = cands[best]
-                    return Verdict("near_copy", cand.id, float(sims[best]), cand.id not in self._this_run)
+        same = self._same_body(entry)
+        if same is not None:
+            return Verdict("same_body", same.id, 1.0, same.id not in self._this_run)
+        near = self._nearest(entry, band_keys)
+        if near is not None:
+            cand, sim = near
+            return Verdict("near_copy", cand.id, sim, cand.id not in self._this_run)
         return Verdict("new")
+
+    def matches(self, entry: Entry, *, band_keys: list[int] | None = None) -> list[str]:
+        """Ids of every indexed article ``entry`` is a copy of, without choosing: the one it is
+        by id or URL key, the one with its exact body, its nearest near-copy (in that order)."""
+        found = self._by_url(entry.id, entry.url_keys)
+        same = self._same_body(entry)
+        near = self._nearest(entry, band_keys)
+        ids = [e.id for e in (found, same, near[0] if near is not None else None) if e is not None]
+        return list(dict.fromkeys(ids))
+
+    def _same_body(self, entry: Entry) -> Entry | None:
+        if entry.word_count < self.min_words_exact:
+            return None
+        hit = self.store.lookup_fingerprint(entry.fingerprint)
+        other = self.store.get(hit) if hit is not None else None
+        if other is not None and other.fingerprint == entry.fingerprint and other.id != entry.id:
+            return other
+        return None
+
+    def _nearest(self, entry: Entry, band_keys: list[int] | None) -> tuple[Entry, float] | None:
+        """The most similar other article at or above the threshold, and the estimated similarity."""
+        sig = entry.signature
+        if sig is None:
+            return None
+        seen: set[str] = {entry.id}
+        cands: list[Entry] = []
+        cand_sigs: list[MinHashSignature] = []
+        keys = band_keys if band_keys is not None else sig.band_keys(self.bands)
+        for cand_id in self.store.candidates(keys):
+            if cand_id in seen:
+                continue
+            seen.add(cand_id)
+            cand = self.store.get(cand_id)
+            if cand is not None and cand.signature is not None and cand.signature.num_perm == sig.num_perm:
+                cands.append(cand)
+                cand_sigs.append(cand.signature)
+        if not cands:
+            return None
+        sims = sig.jaccard_many(cand_sigs)
+        best = int(sims.argmax())
+        if sims[best] < self.near_threshold:
+            return None
+        return cands[best], float(sims[best])
 
     def add(self, entry: Entry, *, band_keys: list[int] | None = None) -> None:
         """Index ``entry`` as seen in this run (replaces an entry with the same id)."""
-        self.store.add(entry, band_keys if band_keys is not None else self._band_keys(entry))
+        self.store.add(entry, band_keys if band_keys is not None else self.band_keys(entry))
         self._this_run.add(entry.id)
 
     def observe(self, entry: Entry) -> Verdict:
         """:meth:`check`, then :meth:`add` when the article is kept (``new`` or ``update``)."""
-        keys = self._band_keys(entry)
+        keys = self.band_keys(entry)
         verdict = self.check(entry, band_keys=keys)
         if not verdict.is_duplicate:
             self.add(entry, band_keys=keys)
@@ -491,7 +540,7 @@ class DuplicateIndex:
                     f"dedup entry {entry.id}: signature has {entry.signature.num_perm} values, "
                     f"index uses {self.num_perm}"
                 )
-            self.store.add(entry, self._band_keys(entry))
+            self.store.add(entry, self.band_keys(entry))
             self._this_run.discard(entry.id)
             count += 1
         return count
@@ -539,3 +588,238 @@ def _item_keys(item: Mapping[str, Any], lowercase_paths: bool) -> tuple[str, str
     except ValueError:
         fetched = []
     return ident, canonical, fetched
+
+
+# -- the original of a group of copies, decided at the end of a run ------------------------------
+
+#: Sort key of a group member; the smallest is the original (see :func:`original_rank`).
+Rank = tuple[float, int, int, str, str]
+
+
+def published_instant(value: object, *, timezone: str = DEFAULT_TIMEZONE) -> float | None:
+    """Epoch seconds of a ``datePublished`` value (the project's date parser; a date without a
+    time counts from midnight in ``timezone``); None when missing or unparseable."""
+    if not isinstance(value, str) or not value:
+        return None
+    parsed = parse_date(value, default_tz=timezone)
+    if parsed is None:
+        return None
+    moment = parsed.moment
+    if not isinstance(moment, datetime):
+        moment = datetime.combine(moment, time(0, 0), get_zone(timezone))
+    return moment.timestamp()
+
+
+def original_rank(
+    date_published: object, canonical_url: str, fetched_url: str | None = None,
+    *, timezone: str = DEFAULT_TIMEZONE,
+) -> Rank:
+    """Where a page stands among copies of one article: the smallest rank is the original.
+
+    Earliest ``datePublished`` first (unknown last); on a tie the page that is its own canonical
+    URL (the one the copies declare as ``rel=canonical``) before a page that declares another;
+    then the shortest canonical URL; then the canonical and fetched URLs as strings, so that
+    nothing is left to the order in which pages arrive. ``fetched_url`` must be canonicalised.
+    """
+    instant = published_instant(date_published, timezone=timezone)
+    fetched = fetched_url or canonical_url
+    declares_other = 0 if url_key(fetched) == url_key(canonical_url) else 1
+    return (math.inf if instant is None else instant, declares_other, len(canonical_url),
+            canonical_url, fetched)
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A candidate of this run in a group of copies (staged under ``key``: its fetched URL)."""
+
+    key: str
+    id: str
+    canonical_url: str
+    fingerprint: str
+    rank: Rank
+    entry: Entry | None = None  # None when it joined its group by URL alone (no body hashing)
+
+
+@dataclass(frozen=True, slots=True)
+class Incumbent:
+    """An earlier run's exported article that a group's candidates are copies (or versions) of."""
+
+    id: str
+    canonical_url: str
+    fingerprint: str
+    rank: Rank
+
+
+def copy_reason(copy: Member, original: Member | Incumbent) -> str:
+    """Why ``copy`` is not exported beside ``original``: the drop reason of its kind of copy."""
+    if url_key(copy.canonical_url) == url_key(original.canonical_url):
+        return DROP_REASONS["same_url"]
+    if copy.fingerprint == original.fingerprint:
+        return DROP_REASONS["same_body"]
+    return DROP_REASONS["near_copy"]
+
+
+@dataclass
+class Group:
+    """Pages that are copies of one article: this run's members and an earlier run's export."""
+
+    key: str
+    incumbent: Incumbent | None = None
+    members: dict[str, Member] = field(default_factory=dict)
+
+    def contenders(self) -> list[Member | Incumbent]:
+        """The members, and the earlier run's export unless a member is that page fetched again
+        (a changed version of it: only what it is now counts)."""
+        found: list[Member | Incumbent] = list(self.members.values())
+        inc = self.incumbent
+        if inc is not None and not any(
+            m.id == inc.id and url_key(m.canonical_url) == url_key(inc.canonical_url) for m in self.members.values()
+        ):
+            found.append(inc)
+        return found
+
+    def original(self) -> Member | Incumbent:
+        return min(self.contenders(), key=_order)
+
+    @property
+    def exports(self) -> bool:
+        """True when the group's original is a page of this run (a line will be written)."""
+        return bool(self.members) and isinstance(self.original(), Member)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The end-of-run decision for one group."""
+
+    group: Group
+    original: Member | None  # the member exported; None when an earlier run's export stays the original
+    export_id: str | None  # the id the original is exported under: the group's first exported id
+    copies: tuple[tuple[Member, str], ...]  # members not exported, with their drop reason
+    previous_run: bool  # the original is an earlier run's export (as it was, or changed)
+
+
+def _order(contender: Member | Incumbent) -> tuple[Rank, str]:
+    """Rank, then the staging key: a total order even for two fetches of one URL's variants."""
+    return contender.rank, contender.key if isinstance(contender, Member) else ""
+
+
+class CopyGroups:
+    """This run's candidates, grouped into copies of one article; each group's original decided
+    at the end, whatever the order in which its pages arrived.
+
+    A candidate is matched first against ``earlier`` (the articles earlier runs exported: its
+    group is then anchored on that article, the *incumbent*), else against this run's candidates
+    (in memory), else it starts a group. Every candidate is indexed, so a later page can match
+    any member of a group, not only the first one seen. :meth:`outcomes` then ranks each group's
+    pages with :func:`original_rank`: the best one is exported; when it is not the incumbent, it
+    is exported under the incumbent's id (a new version of the group's record).
+    """
+
+    def __init__(
+        self,
+        earlier: DuplicateIndex,
+        *,
+        incumbent: Callable[[str], Incumbent | None] | None = None,
+        lowercase_paths: bool = True,
+        timezone: str = DEFAULT_TIMEZONE,
+    ) -> None:
+        self.earlier = earlier
+        self.run = replace(earlier, store=MemoryStore())
+        self.groups: dict[str, Group] = {}
+        self._group_of_key: dict[str, str] = {}
+        self._group_of_earlier: dict[str, str] = {}
+        self._incumbent = incumbent
+        self.lowercase_paths = lowercase_paths
+        self.timezone = timezone
+
+    def add(self, item: Mapping[str, Any]) -> tuple[Group, Member, bool]:
+        """Place a candidate (an item whose identity is set) in its group.
+
+        Returns the group, the member and whether the group now exports where it did not before
+        (a new article for ``max_articles``). The same fetched URL (``url``) added again
+        replaces itself.
+        """
+        ident, canonical, urls = _item_keys(item, self.lowercase_paths)
+        fetched = urls[0] if urls else canonical
+        raw_url = item.get("url")
+        key = raw_url if isinstance(raw_url, str) and raw_url else fetched
+        rank = original_rank(item.get("datePublished"), canonical, fetched, timezone=self.timezone)
+        entry = self.earlier.entry_for_item(item, lowercase_paths=self.lowercase_paths)
+        keys = self.earlier.band_keys(entry)
+        group: Group | None = None
+        found = self.earlier.check(entry, band_keys=keys)
+        if found.original_id is not None:
+            group = self._incumbent_group(found.original_id)
+        run_entry = replace(entry, id=key)
+        for other in self.run.matches(run_entry, band_keys=keys):
+            group = self._merge(group, self.groups[self._group_of_key[other]])
+        self.run.add(run_entry, band_keys=keys)
+        if group is None:
+            group = self.groups[key] = Group(key)
+        member = Member(key, ident, canonical, entry.fingerprint, rank, entry)
+        before = self._group_of_key.get(key)
+        if before is not None and before != group.key:
+            self.groups[before].members.pop(key, None)
+        exported_before = group.exports
+        group.members[key] = member
+        self._group_of_key[key] = group.key
+        return group, member, group.exports and not exported_before
+
+    def _merge(self, group: Group | None, other: Group) -> Group:
+        """One group of ``group`` and ``other`` (a page that is a copy of members of both).
+
+        Two groups anchored on different earlier articles stay apart: both were exported.
+        """
+        if group is None or group is other:
+            return other
+        if group.incumbent is not None and other.incumbent is not None:
+            return group
+        keep, gone = (group, other) if other.incumbent is None else (other, group)
+        for key, member in gone.members.items():
+            keep.members[key] = member
+            self._group_of_key[key] = keep.key
+        del self.groups[gone.key]
+        return keep
+
+    def _incumbent_group(self, article_id: str) -> Group:
+        key = self._group_of_earlier.get(article_id)
+        if key is not None:
+            return self.groups[key]
+        incumbent = self._incumbent(article_id) if self._incumbent is not None else None
+        if incumbent is None:
+            entry = self.earlier.store.get(article_id)
+            if entry is not None:
+                incumbent = Incumbent(entry.id, entry.canonical_url, entry.fingerprint,
+                                      original_rank(entry.date_published, entry.canonical_url,
+                                                    timezone=self.timezone))
+        group = self.groups[article_id] = Group(article_id, incumbent)
+        self._group_of_earlier[article_id] = article_id
+        return group
+
+    def outcomes(self) -> Iterator[Outcome]:
+        """Each group's decision (groups in key order, members in rank order)."""
+        for key in sorted(self.groups):
+            group = self.groups[key]
+            if not group.members:
+                continue
+            original = group.original()
+            members = sorted(group.members.values(), key=_order)
+            copies = tuple((m, copy_reason(m, original)) for m in members if m is not original)
+            inc = group.incumbent
+            if isinstance(original, Incumbent):
+                yield Outcome(group, None, None, copies, True)
+                continue
+            previous = inc is not None and original.id == inc.id and (
+                url_key(original.canonical_url) == url_key(inc.canonical_url))
+            yield Outcome(group, original, inc.id if inc is not None else original.id, copies, previous)
+
+    def entry_of(self, member: Member, item: Mapping[str, Any], export_id: str) -> Entry:
+        """The index entry of an exported original: its own content under ``export_id``, keeping
+        the URL keys the earlier record of that id was known by."""
+        entry = member.entry or self.earlier.entry_for_item(item, lowercase_paths=self.lowercase_paths)
+        earlier = self.earlier.store.get(export_id)
+        keys = dict.fromkeys([*entry.url_keys, *(earlier.url_keys if earlier is not None else ())])
+        return replace(entry, id=export_id, url_keys=tuple(keys))
+
+    def __len__(self) -> int:
+        return len(self._group_of_key)

@@ -44,6 +44,8 @@ NEAR_DUPLICATE = Reason("near_duplicate", "duplicates", deliberate=True)
 UNCHANGED = Reason("unchanged", "state", deliberate=True)
 DUPLICATE_IN_RUN = Reason("duplicate_in_run", "state", deliberate=True)
 OLDER_THAN_STATE_HORIZON = Reason("older_than_state_horizon", "state", deliberate=True)
+#: not a drop: the duplicates stage holds the item until the end of the run (see :class:`Staged`)
+STAGED = Reason("staged", "duplicates", deliberate=True)
 #: a plain ``DropItem`` raised by a pipeline that is not newscrawl's
 OTHER = Reason("other", "pipelines")
 
@@ -52,7 +54,8 @@ REASONS: dict[str, Reason] = {
     r.name: r
     for r in (
         EMPTY_BODY, MISSING_HEADLINE, MISSING_BODY, SCHEMA_INVALID, BAD_URL, DUPLICATE_URL,
-        DUPLICATE_BODY, NEAR_DUPLICATE, UNCHANGED, DUPLICATE_IN_RUN, OLDER_THAN_STATE_HORIZON, OTHER,
+        DUPLICATE_BODY, NEAR_DUPLICATE, UNCHANGED, DUPLICATE_IN_RUN, OLDER_THAN_STATE_HORIZON, STAGED,
+        OTHER,
     )
 }
 
@@ -64,6 +67,21 @@ class Dropped(DropItem):
         super().__init__(f"{reason.name}: {detail}" if detail else reason.name)
         self.reason = reason
         self.detail = detail
+
+
+class Staged(Dropped):
+    """Not a drop: the item leaves Scrapy's pipeline chain to wait for the end of the run, where
+    the duplicates stage exports it or drops it as a copy of another page (with that reason).
+
+    ``new_article`` is True when it made its group exported where it was not (a new article
+    for ``max_articles``). Scrapy's own ``item_dropped_count`` counts it; newscrawl's counts
+    (manifest, ``newscrawl/<stage>/<reason>``) count each page once, by its final outcome.
+    """
+
+    def __init__(self, new_article: bool) -> None:
+        super().__init__(STAGED, "kept for the end-of-run decision")
+        self.log_level = "DEBUG"  # its outcome is logged at the end of the run
+        self.new_article = new_article
 
 
 def drop(stats: StatsCollector, reason: Reason, detail: str = "") -> Dropped:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from itemadapter import ItemAdapter
 from scrapy.logformatter import LogFormatter, LogFormatterResult
 
-from newscrawl.drops import Dropped
+from newscrawl.drops import Dropped, Staged
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -27,4 +27,6 @@ class NewscrawlLogFormatter(LogFormatter):
             reason = f"{type(exception).__name__}: {exception}"
         result["msg"] = "Dropped %(url)s: %(reason)s"
         result["args"] = {"url": ItemAdapter(item).get("url"), "reason": reason}
+        if isinstance(exception, Staged):  # not a drop (logged at DEBUG): its outcome comes at the end
+            result["msg"] = "Staged %(url)s"
         return result

@@ -1,4 +1,5 @@
-"""Tests of the duplicate index: verdict kinds, first seen wins, updates, persistence round trip.
+"""Tests of the duplicate index (verdict kinds, updates, persistence round trip) and of copy groups
+(the original of a group, whatever the order the pages arrive in).
 
 The texts are synthetic but shaped like the site's news: two different articles on
 the same trial share the trial's boilerplate description, its name and end points
@@ -11,7 +12,16 @@ import json
 from collections import Counter
 
 import pytest
-from newscrawl.dedup import DedupStore, DuplicateIndex, Entry, MemoryStore, Verdict
+from newscrawl.dedup import (
+    CopyGroups,
+    DedupStore,
+    DuplicateIndex,
+    Entry,
+    MemoryStore,
+    Verdict,
+    original_rank,
+    published_instant,
+)
 from newscrawl.extract.urls import article_id, canonicalize_url
 
 TRIAL = (
@@ -425,3 +435,47 @@ def test_band_table_runs_and_merges_agree_with_naive_store() -> None:
     assert verdicts["memory"] == verdicts["list"]
     kinds = Counter(k for k, _ in verdicts["memory"])
     assert kinds["near_copy"] >= 17 and kinds["same_body"] >= 10
+
+
+def page(slug: str, body: str, published: str | None, canonical: str | None = None) -> dict[str, object]:
+    """An item as the duplicates stage sees it (identity set)."""
+    url = canonicalize_url(BASE + slug)
+    canonical = canonicalize_url(canonical or url)
+    return {"url": url, "canonicalUrl": canonical, "id": article_id(canonical), "articleBody": body,
+            "datePublished": published}
+
+
+def test_original_rank_orders_by_date_then_canonical_then_length() -> None:
+    early = original_rank("2025-06-01T09:00:00-04:00", BASE + "a-much-longer-slug")
+    assert early < original_rank("2025-06-01T14:00:00+00:00", BASE + "b")  # 10:00 EDT is later
+    same_day = original_rank("2025-06-01", BASE + "a")
+    assert same_day < early  # a date without a time counts from midnight (New York)
+    declares_other = original_rank("2025-06-01", BASE + "a", BASE + "a-amp-copy")
+    # a page declaring another canonical comes after every page that is its own, even a longer one
+    assert same_day < original_rank("2025-06-01", BASE + "ab") < declares_other
+    assert original_rank(None, BASE + "a") > original_rank("2025-06-09", BASE + "zzzzzzzz")
+    assert published_instant("June 2nd 2025") is not None and published_instant("soon") is None
+
+
+def test_a_chain_of_copies_is_one_group_whatever_the_order() -> None:
+    """A near-copy of A that also shares B's URL joins both: their groups merge, in any order."""
+    pages = [
+        page("frontline-t-dxd", ARTICLE_A, "2025-06-01"),
+        page("another-title", ARTICLE_A, "2025-06-02"),  # same body, later
+        page("frontline-t-dxd-2", ARTICLE_A.replace("striking", "remarkable") + " One more sentence.",
+             "2025-06-03", canonical=BASE + "t-dxd-update"),  # near-copy, declares the URL below
+        page("t-dxd-update", ARTICLE_C, "2025-06-04"),
+        page("ribociclib-natalee", ARTICLE_B, "2025-06-02"),  # another article
+    ]
+    outcomes = set()
+    for order in (pages, pages[::-1], [pages[i] for i in (2, 4, 0, 3, 1)], [pages[i] for i in (3, 2, 1, 4, 0)]):
+        groups = CopyGroups(DuplicateIndex())
+        for item in order:
+            groups.add(item)
+        outcomes.add(frozenset(
+            (o.original.key, tuple(sorted((m.key, reason) for m, reason in o.copies)))
+            for o in groups.outcomes() if o.original is not None
+        ))
+    assert len(outcomes) == 1
+    (decided,) = outcomes
+    assert {original for original, _ in decided} == {BASE + "frontline-t-dxd", BASE + "ribociclib-natalee"}

@@ -4,10 +4,13 @@ Whether an article is new, changed or unchanged since a run exported it is decid
 :meth:`newscrawl.state.session.StateSession.decide` (same fingerprint and same ``dateModified``:
 unchanged). Two stages apply it:
 
-* :class:`UnchangedPipeline` (before schema validation and duplicate detection) drops an
-  unchanged article of an earlier run (``unchanged``, ``newscrawl/state/unchanged``; its lastmod
-  and validators are refreshed), so it is never taken for a duplicate of itself, and sets
-  ``version``: the stored version + 1 for a changed article, 1 for a new one.
+* :class:`UnchangedPipeline` (before schema validation and duplicate detection) gives an article
+  whose canonical URL an earlier run exported under another id that id (``newscrawl/state/group_id``:
+  an original found after its copy was exported is a new version of the copy's record, see
+  docs/dedup.md), drops an unchanged article of an earlier run (``unchanged``,
+  ``newscrawl/state/unchanged``; its lastmod and validators are refreshed), so it is never taken
+  for a duplicate of itself, and sets ``version``: the stored version + 1 for a changed article,
+  1 for a new one.
 * :class:`StatePipeline` (last) hands the article to the feeds: it drops a second copy of an id
   already exported in this run (``duplicate_in_run``) and, with ``NEWSCRAWL_STATE_FORGET_DAYS``,
   a new article dated before the window (``older_than_state_horizon``: it was forgotten on
@@ -72,7 +75,13 @@ class UnchangedPipeline(_StateStage):
             return item
         if ident in session.claimed_ids:
             return item  # already exported in this run: a duplicate of that line, not unchanged
-        decision, version = session.decide(ident, adapter.get("fingerprint"), adapter.get("dateModified"))
+        canonical = adapter.get("canonicalUrl")
+        known = session.known(canonical) if isinstance(canonical, str) else None
+        if known is not None and known.id != ident:
+            ident = adapter["id"] = known.id
+            self.stats.inc_value(f"{STATS}/group_id")
+        decision, version = session.decide(ident, adapter.get("fingerprint"), adapter.get("dateModified"),
+                                           canonical)
         if decision == "unchanged":
             session.touch(ident, adapter.get("url"), adapter.get("canonicalUrl"))
             raise drop(self.stats, UNCHANGED)
@@ -81,7 +90,12 @@ class UnchangedPipeline(_StateStage):
 
 
 class StatePipeline(_StateStage):
-    """Hand a new, changed or re-exported article to the feeds: claim its notes for the commit."""
+    """Hand a new, changed or re-exported article to the feeds: claim its notes for the commit.
+
+    With duplicate detection on, articles reach it from the end-of-run release of the duplicates
+    stage (:meth:`newscrawl.pipelines.duplicates.DuplicatesPipeline.close_spider`), not from
+    Scrapy's pipeline chain.
+    """
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
@@ -90,7 +104,8 @@ class StatePipeline(_StateStage):
             return item
         if ident in session.claimed_ids:
             raise drop(self.stats, DUPLICATE_IN_RUN)
-        decision, version = session.decide(ident, adapter.get("fingerprint"), adapter.get("dateModified"))
+        decision, version = session.decide(ident, adapter.get("fingerprint"), adapter.get("dateModified"),
+                                           adapter.get("canonicalUrl"))
         if decision == "unchanged":
             raise ValueError(f"unchanged article {ident} reached StatePipeline: UnchangedPipeline must run before it")
         horizon = session.horizon_ts

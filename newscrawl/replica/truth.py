@@ -88,24 +88,43 @@ def url_variants(site: Site, links: Links, i: int, *, of: str | None = None) -> 
 
 
 def is_unique_article(site: Site, i: int) -> bool:
+    """True for the first page of each article's group: an original, a sibling, a legacy article
+    (not a media page, not a copy, not the seed's second title of the 2007 abstract)."""
     role = site.role(i)
     if role in MEDIA_ROLES or role in ("near", "same"):
         return False
-    return not (role == "legacy" and i == 1)  # the seed's second title of the 2007 abstract
+    return not (role == "legacy" and i == 1)
+
+
+def copies_of(site: Site, i: int) -> list[int]:
+    """The copies of page i: its near-copies and same-body copies (the seed's second title)."""
+    return [d for d in site.dependents(i) if site.role(d) != "sibling"]
+
+
+def original_of(site: Site, links: Links, pages: list[int]) -> int:
+    """The page of a group the crawler exports: the earliest ``datePublished``, then the shortest
+    canonical URL, then the URL (docs/dedup.md; every twin page is its own canonical URL). Only
+    the seed's two titles of the 2007 abstract tie on the date: the shorter URL, "The Explanation
+    Behind the Observation?", is the original."""
+    return min(pages, key=lambda j: (site.ts(j), len(links.view(j)), links.view(j)))
 
 
 def truth_record(site: Site, links: Links, i: int) -> dict:
-    a = site.article(i)
-    canonical = links.view(i)
-    variants = url_variants(site, links, i)
+    """The record of the group that page i heads (see :func:`is_unique_article`)."""
+    copies = copies_of(site, i)
+    w = original_of(site, links, [i, *copies])
+    a = site.article(w)
+    canonical = links.view(w)
+    variants = url_variants(site, links, w)
     hard: list[str] = []
     for d in site.dependents(i):
-        role = site.role(d)
-        c = site.article(d)
-        if role == "sibling":
+        if site.role(d) == "sibling":
             hard.append(links.view(d))
+    for d in (i, *copies):
+        if d == w:
             continue
-        kind = "near-copy" if role == "near" else "same-body"
+        c = site.article(d)
+        kind = "near-copy" if site.role(d) == "near" else "same-body"
         variants.append({"url": links.view(d), "kind": kind, "headline": norm(c.headline),
                          "articleBody": article_body(c), "authors": [{"name": n} for n in c.authors],
                          "datePublished": iso_date(c.published), "dateModified": iso_date(c.modified)})
@@ -128,11 +147,11 @@ def truth_record(site: Site, links: Links, i: int) -> dict:
     if hard:
         rec["hardNegatives"] = hard
     if site.faults:
-        fault = site.fault(i)
+        fault = site.fault(w)
         if fault:
             rec["fault"] = fault
-            rec["faultDetail"] = site.fault_detail(i, fault)
-        rec["reachable"] = site.reachable(i)
+            rec["faultDetail"] = site.fault_detail(w, fault)
+        rec["reachable"] = site.reachable(w)
     return rec
 
 

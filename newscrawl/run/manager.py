@@ -17,7 +17,7 @@ from itemadapter import ItemAdapter
 from scrapy import signals
 
 from newscrawl.delivery import Delivery
-from newscrawl.drops import EMPTY_BODY, MISSING_BODY, UNCHANGED, reason_of
+from newscrawl.drops import EMPTY_BODY, MISSING_BODY, STAGED, UNCHANGED, reason_of
 from newscrawl.feeds import FEED_FAILED, FEED_OPENED, MANIFEST_FORMAT, DurableFile, recover_leftovers
 from newscrawl.items import SCHEMA_VERSION
 from newscrawl.run.config import read_drift, read_thresholds
@@ -117,6 +117,8 @@ class RunManager:
 
     def item_dropped(self, item: Any, spider: Spider, exception: BaseException, **kw: Any) -> None:
         reason = reason_of(exception)
+        if reason is STAGED:  # not a drop: released or dropped as a copy at the end of the run
+            return
         if reason is UNCHANGED:
             self.counts.unchanged += 1
         else:

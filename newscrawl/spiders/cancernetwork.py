@@ -14,21 +14,23 @@ navigation contract of :mod:`newscrawl.incremental`.
 from __future__ import annotations
 
 import logging
+import random
 import re
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
-from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 
 from newscrawl import limits
-from newscrawl.config import get_bool, get_int
+from newscrawl.config import get_bool, get_int, setting
+from newscrawl.drops import Staged
 from newscrawl.extract import discovery
 from newscrawl.extract.dates import parse_date
 from newscrawl.extract.urls import canonicalize_url
@@ -48,6 +50,12 @@ _FALSE = frozenset({"", "0", "false", "no", "off"})
 DEFAULT_REPLICA_ARTICLES = 2000
 #: links remembered as handled (sidebars repeat on every page; a forgotten one costs a canonicalisation)
 HANDLED_LINKS_MAX = 10_000
+#: NEWSCRAWL_DISCOVERY_ORDER: the order in which a page's links are requested (tests of order
+#: independence crawl the same site in several orders)
+DISCOVERY_ORDERS = ("natural", "reverse", "shuffle")
+T = TypeVar("T")
+#: request meta key: which surface (robots, sitemap, rss, listing, page) a request came from
+META_SURFACE = "newscrawl_surface"
 
 
 def _slug(text: str) -> str:
@@ -155,6 +163,13 @@ def parse_arguments(
     return CrawlArguments(url, replica_options, since_date, limit, topics, state_mode)
 
 
+def _discovery_order(value: str) -> str:
+    order = value.strip().lower()
+    if order not in DISCOVERY_ORDERS:
+        raise ValueError(f"expected one of {', '.join(DISCOVERY_ORDERS)}")
+    return order
+
+
 def is_loopback(base_url: str) -> bool:
     """True when the base URL points at this machine (the twin), not a real site."""
     return (urlsplit(base_url).hostname or "") in LOOPBACK_HOSTS
@@ -193,7 +208,9 @@ class CancerNetworkSpider(scrapy.Spider):
         self.lowercase_paths = True  # NEWSCRAWL_LOWERCASE_PATHS, read in from_crawler
         self.max_page_bytes = 0  # NEWSCRAWL_EXTRACT_MAX_BYTES, read in from_crawler
         self.handled_links: set[tuple[str, str | None]] = set()
-        self.exported = 0  # items scraped (exported), counted only with max_articles
+        self.discovery_order = "natural"  # NEWSCRAWL_DISCOVERY_ORDER, read in from_crawler
+        self.discovery_seed = 0
+        self.exported = 0  # articles exported or staged as new, counted only with max_articles
         self.in_pipelines = 0  # items yielded whose fate the pipelines have not decided yet
 
     @classmethod
@@ -201,6 +218,8 @@ class CancerNetworkSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.lowercase_paths = get_bool(crawler.settings, "NEWSCRAWL_LOWERCASE_PATHS")
         spider.max_page_bytes = get_int(crawler.settings, "NEWSCRAWL_EXTRACT_MAX_BYTES", minimum=1)
+        spider.discovery_order = setting(crawler.settings, "NEWSCRAWL_DISCOVERY_ORDER", check=_discovery_order)
+        spider.discovery_seed = get_int(crawler.settings, "NEWSCRAWL_DISCOVERY_SEED", minimum=0)
         if get_bool(crawler.settings, "NEWSCRAWL_EXTRACT_ENABLED"):
             spider.extraction = ExtractionPool.from_crawler(crawler)
         if spider.args.replica is not None and spider.args.replica.port == 0:
@@ -209,9 +228,10 @@ class CancerNetworkSpider(scrapy.Spider):
         if spider.args.replica or is_loopback(spider.base_url):
             unthrottle(crawler)
         if spider.args.max_articles is not None:
-            # Scrapy's CloseSpider extension stops the crawl at this count; pages still in
-            # flight then are extracted but not exported (see extract_article).
-            crawler.settings.set("CLOSESPIDER_ITEMCOUNT", spider.args.max_articles, priority="spider")
+            # The spider stops the crawl itself at this count: with duplicate detection on, an
+            # article is counted when the duplicates stage stages it as a new article (it is
+            # exported at the end of the run); pages still in flight then are extracted but not
+            # exported (see extract_article).
             crawler.signals.connect(spider.item_scraped, signal=signals.item_scraped)
             crawler.signals.connect(spider.item_discarded, signal=signals.item_dropped)
             crawler.signals.connect(spider.item_discarded, signal=signals.item_error)
@@ -220,13 +240,23 @@ class CancerNetworkSpider(scrapy.Spider):
 
     # -- signals ---------------------------------------------------------------------------
 
-    def item_scraped(self, item: Any) -> None:
+    def item_scraped(self, item: Any, response: Any = None) -> None:
         """Count exports, so ``max_articles`` is exact despite concurrent pipelines."""
+        if response is None:
+            return  # released by the duplicates stage at the end: counted when it was staged
         self.in_pipelines -= 1
-        self.exported += 1
+        self._count_article()
 
-    def item_discarded(self, item: Any) -> None:
+    def item_discarded(self, item: Any, exception: BaseException | None = None) -> None:
         self.in_pipelines -= 1
+        if isinstance(exception, Staged) and exception.new_article:
+            self._count_article()
+
+    def _count_article(self) -> None:
+        self.exported += 1
+        if self.args.max_articles is not None and self.exported == self.args.max_articles:
+            logger.info("Reached max_articles=%d; closing the crawl", self.args.max_articles)
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="closespider_itemcount"))
 
     async def spider_closed(self, spider: scrapy.Spider) -> None:
         if self.replica is not None:
@@ -248,7 +278,7 @@ class CancerNetworkSpider(scrapy.Spider):
             logger.info("Started the offline twin at %s (%d articles, day %d)",
                         self.base_url, options.articles, options.day)
         self.allowed_domains = [urlsplit(self.base_url).hostname or ""]
-        for request in self.start_requests_for_surfaces():
+        for request in self._ordered(list(self.start_requests_for_surfaces()), "start"):
             yield request
 
     def start_requests_for_surfaces(self) -> Iterator[scrapy.Request]:
@@ -290,7 +320,7 @@ class CancerNetworkSpider(scrapy.Spider):
         if not sitemap.links:
             self.crawler.stats.inc_value("newscrawl/discovery/empty_sitemap")
             logger.warning("Sitemap %s has no entries (malformed or empty)", response.url)
-        for link in sitemap.links:
+        for link in self._ordered(sitemap.links, response.url):
             if not self._on_site(link.url) or self._older_than_since(link.date):
                 continue
             if sitemap.is_index:
@@ -301,7 +331,7 @@ class CancerNetworkSpider(scrapy.Spider):
 
     def parse_rss(self, response: Response) -> Iterator[scrapy.Request]:
         links = [link for link in discovery.parse_rss(response.body) if not self._older_than_since(link.date)]
-        yield from self.article_requests(links, "rss")
+        yield from self.article_requests(self._ordered(links, response.url), "rss")
 
     def listing_request(self, url: str, known_urls: Iterable[str] = ()) -> scrapy.Request:
         return scrapy.Request(
@@ -314,13 +344,13 @@ class CancerNetworkSpider(scrapy.Spider):
             return
         listing = discovery.parse_listing(response.text, response.url, self.host)
         fresh = [link for link in listing.articles if not self._older_than_since(link.date)]
-        yield from self.article_requests(fresh, "listing")
+        yield from self.article_requests(self._ordered(fresh, response.url), "listing")
         # listings are newest first: once a card predates `since`, every later page does too
         reached_since = len(fresh) < len(listing.articles)
         if listing.next_page and not reached_since:
             yield self.listing_request(listing.next_page, [link.url for link in listing.articles])
         if not self.args.sections:
-            for url in listing.listings:
+            for url in self._ordered(listing.listings, response.url):
                 if urlsplit(url).path.startswith("/clinical/"):
                     yield self.listing_request(url)
 
@@ -366,10 +396,8 @@ class CancerNetworkSpider(scrapy.Spider):
                            response.url, len(response.body), self.max_page_bytes)
             return
         if self.args.since is None:  # undated links cannot be told old before fetching
-            for request in self.article_requests(
-                (discovery.Link(u) for u in discovery.page_links(response.text, response.url, self.host)),
-                "page",
-            ):
+            links = [discovery.Link(u) for u in discovery.page_links(response.text, response.url, self.host)]
+            for request in self.article_requests(self._ordered(links, response.url), "page"):
                 yield request
         if self.extraction is not None:
             item = await self.extract_article(self.extraction, response)
@@ -417,6 +445,16 @@ class CancerNetworkSpider(scrapy.Spider):
             if section not in self.args.sections:
                 return "other_section"
         return None
+
+    def _ordered(self, found: Sequence[T], where: str) -> list[T]:
+        """What a page links to, in the order ``NEWSCRAWL_DISCOVERY_ORDER`` asks for (``shuffle``
+        is seeded by ``NEWSCRAWL_DISCOVERY_SEED`` and the page, so a run can be repeated)."""
+        ordered = list(found)
+        if self.discovery_order == "reverse":
+            ordered.reverse()
+        elif self.discovery_order == "shuffle":
+            random.Random(f"{self.discovery_seed}:{where}").shuffle(ordered)
+        return ordered
 
     def _on_site(self, url: str) -> bool:
         return discovery.on_host(url, self.host)

@@ -103,6 +103,7 @@ class StateSession:
         self._hints: dict[str, str] = {}
         self._fetched: set[str] = set()
         self._dedup: Any = None
+        self._unstage: dict[str, list[str]] = {}
         self.claimed_ids: set[str] = set()
         self.decisions: dict[str, str] = {}
         self.counts: dict[str, int] = {
@@ -245,18 +246,22 @@ class StateSession:
         return info
 
     def decide(
-        self, article_id: str, fingerprint: str | None, date_modified: str | None
+        self, article_id: str, fingerprint: str | None, date_modified: str | None,
+        canonical_url: str | None = None,
     ) -> tuple[str, int]:
         """Is this article ``new``, ``changed`` or ``unchanged`` since a run exported it? And its version.
 
-        The one place "unchanged" is decided: the stored article has the same fingerprint (body)
-        and the same ``dateModified``. A changed article's version is the stored one + 1. When the
-        state is ignored for this run, an unchanged article is ``reexported`` under its version.
+        The one place "unchanged" is decided: the stored article has the same fingerprint (body),
+        the same ``dateModified`` and (when given) the same canonical URL: an original exported
+        under its copy's id is a change of that record even when the body is the same. A changed
+        article's version is the stored one + 1. When the state is ignored for this run, an
+        unchanged article is ``reexported`` under its version.
         """
         stored = self.get_article(article_id)
         if stored is None:
             return "new", 1
-        if stored.fingerprint == fingerprint and stored.date_modified == date_modified:
+        same_page = canonical_url is None or self.canon(canonical_url) == stored.canonical_url
+        if stored.fingerprint == fingerprint and stored.date_modified == date_modified and same_page:
             return ("reexported" if self.ignore else "unchanged"), stored.version
         return "changed", stored.version + 1
 
@@ -321,6 +326,11 @@ class StateSession:
         self.counts["seen"] += len(seen)
 
     # -- commits ---------------------------------------------------------------------------
+    def unstage_when_committed(self, article_id: str, keys: Iterable[str]) -> None:
+        """Staged candidates (:mod:`newscrawl.state.staging`) that leave the staging in the
+        transaction that records the line exported under ``article_id``."""
+        self._unstage.setdefault(article_id, []).extend(keys)
+
     def attach_dedup(self, dedup_store: Any) -> None:
         """A dedup store whose pending entries must be persisted with the exports."""
         self._dedup = dedup_store
@@ -360,6 +370,7 @@ class StateSession:
             n = self.store.record_exports(records, run_id=self.run_id)
             if self._dedup is not None:
                 self._dedup.persist(r.id for r in records)
+            self.store.unstage(key for r in records for key in self._unstage.pop(r.id, ()))
         self.counts["recovered" if recovered else "committed"] += n
         self.counts["commit_batches"] += 1
         if self._touches or self._seen:

@@ -109,6 +109,11 @@ CREATE TABLE IF NOT EXISTS dedup_bands (
     PRIMARY KEY (band, id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS dedup_bands_id ON dedup_bands(id);
+CREATE TABLE IF NOT EXISTS staged (
+    key TEXT PRIMARY KEY,
+    run_id TEXT,
+    item TEXT NOT NULL
+);
 CREATE INDEX IF NOT EXISTS dedup_urls_id ON dedup_urls(id);
 CREATE INDEX IF NOT EXISTS dedup_fingerprints_id ON dedup_fingerprints(id);
 CREATE TABLE IF NOT EXISTS boilerplate (
@@ -496,6 +501,31 @@ class StateStore:
                 for table in ("dedup_entries", "dedup_urls", "dedup_fingerprints", "dedup_bands"):
                     db.execute(f"DELETE FROM {table} WHERE id IN ({marks})", chunk)
         return len(ids)
+
+    # -- candidates staged for the end-of-run decision (copy groups' originals) -------------
+    def stage(self, rows: Iterable[tuple[str, str | None, str]]) -> int:
+        """Keep (key, run id, item JSON) of candidates until their group is decided (one transaction)."""
+        n = 0
+        with self.transaction() as db:
+            for row in rows:
+                db.execute("INSERT OR REPLACE INTO staged (key, run_id, item) VALUES (?, ?, ?)", row)
+                n += 1
+        return n
+
+    def staged_item(self, key: str) -> str | None:
+        row = self.db.execute("SELECT item FROM staged WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def staged(self) -> Iterator[tuple[str, str]]:
+        """(key, item JSON) of every staged candidate, in key order."""
+        yield from self.db.execute("SELECT key, item FROM staged ORDER BY key").fetchall()
+
+    def unstage(self, keys: Iterable[str]) -> int:
+        n = 0
+        with self.transaction() as db:
+            for key in keys:
+                n += db.execute("DELETE FROM staged WHERE key = ?", (key,)).rowcount
+        return n
 
     # -- unfinished feed files (so a killed run's .part is found wherever it was written) ----
     def part_opened(self, path: str, run_id: str | None) -> None:

@@ -69,6 +69,8 @@ def test_every_unique_article_exactly_once_with_exact_fields(
         assert match is not None, f"output line for unknown article {item['url']}"
         number, member = match
         seen[number] += 1
+        if path_of(item["canonicalUrl"]) != path_of(truth[number]["canonicalUrl"]):
+            problems.append(("not the original", item["url"], truth[number]["canonicalUrl"]))
         if item["headline"] != member["headline"]:
             problems.append(("headline", item["url"], item["headline"], member["headline"]))
         for field in ("datePublished", "dateModified"):

@@ -6,14 +6,16 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 from newscrawl.replica import truth_records
 
-from .conftest import members, path_of, twin_process
+from .conftest import path_of, twin_process
 
 ARTICLES = 600
 ROOT = Path(__file__).parents[2]
@@ -33,9 +35,13 @@ def _workers(pid: int) -> list[int]:
     return found
 
 
-def _exported(output: Path) -> int:
-    """Lines written so far to the crawl's feed file."""
-    return sum(part.read_bytes().count(b"\n") for part in output.glob("*/*.jsonl.part"))
+def _staged(state: Path) -> int:
+    """Articles the crawl has staged so far (in its state, written 100 at a time)."""
+    try:
+        with closing(sqlite3.connect(f"file:{state}?mode=ro", uri=True, timeout=1.0)) as db:
+            return int(db.execute("SELECT COUNT(*) FROM staged").fetchone()[0])
+    except sqlite3.Error:  # no state or no staging table yet
+        return 0
 
 
 def test_crawl_survives_killed_workers(tmp_path: Path) -> None:
@@ -50,18 +56,19 @@ def test_crawl_survives_killed_workers(tmp_path: Path) -> None:
             cwd=ROOT, stderr=subprocess.PIPE, text=True,
         )
         killed: list[int] = []
-        exported_at_kill = -19  # the first kill: once a line is out
+        state = tmp_path / "state" / "cancernetwork.sqlite3"
+        staged_at_kill = -19  # the first kill: once articles are staged
         deadline = time.monotonic() + 120
         while len(killed) < 2 and crawl.poll() is None and time.monotonic() < deadline:
             fresh = [pid for pid in _workers(crawl.pid) if pid not in killed]
             # kill a worker once its replacement has surely finished the page the last one died
             # on (a page in hand at two deaths is failed on purpose: it may be what kills
             # workers). Pages are extracted in the order they reach the worker, and at most
-            # CONCURRENT_REQUESTS (16) wait for it, so 20 more exported lines are enough.
-            if fresh and _exported(tmp_path / "output") >= exported_at_kill + 20:
+            # CONCURRENT_REQUESTS (16) wait for it, so 20 more staged articles are enough.
+            if fresh and _staged(state) >= staged_at_kill + 20:
                 os.kill(fresh[0], signal.SIGKILL)
                 killed.append(fresh[0])
-                exported_at_kill = _exported(tmp_path / "output")
+                staged_at_kill = _staged(state)
             time.sleep(0.02)
         _, stderr = crawl.communicate(timeout=600)
     assert len(killed) == 2, "the crawl ended before two workers could be killed"
@@ -72,8 +79,8 @@ def test_crawl_survives_killed_workers(tmp_path: Path) -> None:
     (feed,) = (tmp_path / "output" / "cancernetwork").glob("*.jsonl")
     items = [json.loads(line) for line in feed.read_text("utf-8").splitlines()]
     truth = list(truth_records(articles=ARTICLES, base_url=base_url))
-    group = {path: n for n, record in enumerate(truth) for path in members(record)}
-    seen = [group.get(path_of(item["url"])) for item in items]
-    assert None not in seen, "an output line matches no truth article"
+    original = {path_of(record["canonicalUrl"]): n for n, record in enumerate(truth)}
+    seen = [original.get(path_of(item["canonicalUrl"])) for item in items]
+    assert None not in seen, "an output line is not the original of a truth article"
     assert len(seen) == len(set(seen)), "an article was exported twice"
     assert set(seen) == set(range(len(truth))), "an article was lost"

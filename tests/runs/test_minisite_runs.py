@@ -26,7 +26,7 @@ HERE = Path(__file__).parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE))
 import minisite  # noqa: E402 - beside this test, importable once HERE is on sys.path
-from twinproc import kill_runs, wait_for_part  # noqa: E402 - (as above)
+from twinproc import Releasing, Staging, kill_runs, wait_for_staged  # noqa: E402 - (as above)
 
 ENV = dict(os.environ, PYTHONPATH=str(ROOT))
 
@@ -65,6 +65,10 @@ class Site:
 
     def stats(self) -> dict[str, Any]:
         return json.loads((self.work / "stats.json").read_text())
+
+    @property
+    def state_db(self) -> Path:
+        return self.work / "state" / "mini.sqlite3"
 
 
 def start_server(root: Path) -> tuple[subprocess.Popen[str], str]:
@@ -259,11 +263,14 @@ def test_killed_crawls_then_rerun_deliver_each_article_once(tmp_path: Path) -> N
     site = Site(root, work, base)
     rng = random.Random(5)
     slow = ("-s", "CONCURRENT_REQUESTS=2", "-s", "NEWSCRAWL_FEED_FSYNC_ITEMS=7")
+    # killed while staging (the staged candidates are taken back by the next run) and while
+    # releasing them at the end (the next run recovers the .part and releases the rest)
+    moments = [Staging(100), Releasing(20 * 600 + 1), Staging(100), Releasing(15 * 600 + 1)]
     try:
-        kills = kill_runs(lambda: site.popen(*slow), site.out, [rng.randint(5, 80) * 600 + 1 for _ in range(4)],
+        kills = kill_runs(lambda: site.popen(*slow), site.out, moments, state_db=site.state_db,
                           rng=rng, pause=0.2, timeout=30,
                           check=lambda: [site.lines(f) for f in site.files()])  # never a torn line
-        assert kills >= 3
+        assert kills == 4
         final = site.crawl()
         assert final.returncode == 0, final.stderr[-2000:]
         assert not list(site.out.glob("*.part"))
@@ -292,8 +299,8 @@ def test_jobdir_pause_and_resume(tmp_path: Path) -> None:
     jobdir = ("-s", f"JOBDIR={work / 'job'}", "-s", "CONCURRENT_REQUESTS=1")
     try:
         proc = site.popen(*jobdir)
-        wait_for_part(site.out, proc, 20 * 600 + 1, timeout=30)
-        proc.send_signal(signal.SIGINT)  # Ctrl-C: graceful pause
+        wait_for_staged(site.state_db, proc, 100, timeout=30)
+        proc.send_signal(signal.SIGINT)  # Ctrl-C: graceful pause, what was staged is released
         _, err = proc.communicate(timeout=60)
         assert proc.returncode == 4, err[-2000:]  # interrupted: not a complete run
         paused, manifest = site.last()

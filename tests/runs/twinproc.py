@@ -1,4 +1,5 @@
-"""Helpers for run tests: the twin as a subprocess, crawls as subprocesses, crawls killed mid-run."""
+"""Helpers for run tests: the twin as a subprocess, crawls as subprocesses, crawls killed mid-run
+(while staging candidates, or while releasing them to the feed at the end)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,13 @@ import json
 import os
 import random
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterable
+from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -37,20 +41,70 @@ def wait_for_part(out: Path, proc: subprocess.Popen[str], min_bytes: int, *,
         time.sleep(0.01)
 
 
-def kill_runs(start: Callable[[], subprocess.Popen[str]], out: Path, sizes: Iterable[int], *,
-              rng: random.Random | None = None, pause: float = 0.0, timeout: float = 60.0,
-              check: Callable[[], object] = lambda: None) -> int:
-    """Start a run per size, SIGKILL it once its own ``.part`` in ``out`` holds that many bytes
-    (after a random pause of up to ``pause`` s), then ``check()`` the files it left.
+def staged_runs(state_db: Path) -> set[str]:
+    """Run ids of the candidates staged in a state file (none when it has no staging yet)."""
+    try:
+        with closing(sqlite3.connect(f"file:{state_db}?mode=ro", uri=True, timeout=1.0)) as db:
+            return {row[0] for row in db.execute("SELECT DISTINCT run_id FROM staged")}
+    except sqlite3.Error:
+        return set()
 
-    Each run first recovers the ``.part`` files earlier killed runs left. Returns how many runs
-    were really killed (a run may finish before its kill).
+
+def wait_for_staged(state_db: Path, proc: subprocess.Popen[str], rows: int, *,
+                    earlier: frozenset[str] = frozenset(), timeout: float = 60.0) -> None:
+    """Wait until this run has staged ``rows`` candidates in the state (or the run ends).
+
+    ``earlier``: run ids of candidates killed runs left, which this run takes back and releases.
+    """
+    deadline = time.monotonic() + timeout
+    query = "SELECT COUNT(*) FROM staged" + (f" WHERE run_id NOT IN ({','.join('?' * len(earlier))})"
+                                            if earlier else "")
+    while proc.poll() is None and time.monotonic() < deadline:
+        try:
+            with closing(sqlite3.connect(f"file:{state_db}?mode=ro", uri=True, timeout=1.0)) as db:
+                if db.execute(query, sorted(earlier)).fetchone()[0] >= rows:
+                    return
+        except sqlite3.Error:  # no state or no staging table yet
+            pass
+        time.sleep(0.01)
+
+
+@dataclass(frozen=True)
+class Staging:
+    """Kill the run once it has staged this many candidates (the crawl is under way)."""
+
+    rows: int
+
+
+@dataclass(frozen=True)
+class Releasing:
+    """Kill the run once its own ``.part`` holds this many bytes (the end-of-run release is writing)."""
+
+    bytes: int
+
+
+def kill_runs(start: Callable[[], subprocess.Popen[str]], out: Path, moments: Iterable[Staging | Releasing | int],
+              *, state_db: Path | None = None, rng: random.Random | None = None, pause: float = 0.0,
+              timeout: float = 60.0, check: Callable[[], object] = lambda: None) -> int:
+    """Start a run per moment, SIGKILL it at that moment (after a random pause of up to ``pause``
+    s), then ``check()`` the files it left. A plain int is a :class:`Releasing` moment;
+    :class:`Staging` moments need the run's ``state_db``.
+
+    Each run first recovers the ``.part`` files earlier killed runs left and takes back the
+    candidates they staged. Returns how many runs were really killed (a run may finish before
+    its kill).
     """
     kills = 0
-    for size in sizes:
+    for moment in moments:
         earlier = frozenset(out.glob("*.part")) if out.exists() else frozenset()
+        staged_before = frozenset(staged_runs(state_db)) if state_db is not None else frozenset()
         proc = start()
-        wait_for_part(out, proc, size, earlier=earlier, timeout=timeout)
+        if isinstance(moment, Staging):
+            assert state_db is not None, "a Staging moment needs the state file"
+            wait_for_staged(state_db, proc, moment.rows, earlier=staged_before, timeout=timeout)
+        else:
+            size = moment.bytes if isinstance(moment, Releasing) else moment
+            wait_for_part(out, proc, size, earlier=earlier, timeout=timeout)
         if rng is not None and pause:
             time.sleep(rng.uniform(0, pause))
         if proc.poll() is None:
