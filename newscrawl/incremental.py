@@ -16,14 +16,31 @@ the spider, using the state of earlier runs:
   (7) and deliberately not exported (a duplicate, a video/podcast page: nothing to export) is
   dropped unless its date is newer -- ``skipped_seen``;
 * a listing next-page request (``meta["newscrawl_listing"]``) whose page's article URLs
-  (``meta["newscrawl_listing_urls"]``) are all known (or seen) is dropped -- ``listing_stopped``.
+  (``meta["newscrawl_listing_urls"]``, none for the first page of a listing) are all known (or
+  seen) is dropped -- ``listing_stopped``;
+* a sitemap the sitemap index dates (``meta["newscrawl_lastmod"]`` on a surface request) no
+  later than a complete earlier run saw it is dropped -- ``sitemap_unchanged``.
+
+At the start of the crawl it adds requests the surfaces would not make (``process_start``):
+the state's most recently published articles, re-checked conditionally on every run so that a
+change the page does not date (a silent edit, seen only in the ETag) is caught --
+``recheck_recent`` (``NEWSCRAWL_INCREMENTAL_RECENT_DAYS`` within the newest article,
+``NEWSCRAWL_INCREMENTAL_RECENT_MAX`` at most) -- and the articles whose fetch failed in an
+earlier run -- ``retry_failed``. The spider builds them (``revisit_request(url)``).
 
 It also notes, for every item, what the state must remember about the page it came from
-(URL variants incl. redirects, the sitemap date, ETag/Last-Modified).
+(URL variants incl. redirects, the sitemap date, ETag/Last-Modified), and for every surface
+(robots.txt, sitemaps, feeds, listings: ``meta["newscrawl_surface"]`` on a request that is not an
+article's) its validators. These are recorded when the crawl closes, and only for a complete
+run (finished, no surface failed, the spider's ``partial_discovery`` False: no ``since``,
+``sections`` or ``max_articles``): the next run asks for those surfaces conditionally and a 304
+means everything they list was handled. Fetches the spider reports failed (the
+:data:`NAVIGATION_FAILED` signal) are requested again by the next runs.
 
 :class:`ConditionalRequestMiddleware` (downloader middleware) adds ``If-None-Match`` /
-``If-Modified-Since`` to article requests of known URLs and turns a 304 into
-``IgnoreRequest`` -- ``newscrawl/incremental/not_modified``.
+``If-Modified-Since`` to article requests of known URLs and to surface requests a complete run
+recorded, and turns a 304 into :class:`NotModified` (an ``IgnoreRequest``) --
+``newscrawl/incremental/not_modified`` (articles), ``surface_not_modified`` (surfaces).
 """
 
 from __future__ import annotations
@@ -33,10 +50,11 @@ import time
 from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from scrapy import Request
+from scrapy import Request, signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.spidermiddlewares.httperror import HttpError
 
-from newscrawl.config import get_bool, get_float
+from newscrawl.config import get_bool, get_float, get_int
 from newscrawl.state.extension import state_session
 from newscrawl.state.store import parse_timestamp
 
@@ -57,8 +75,16 @@ META_LASTMOD = "newscrawl_lastmod"
 META_LISTING = "newscrawl_listing"
 META_LISTING_URLS = "newscrawl_listing_urls"
 META_CONDITIONAL = "newscrawl_conditional"
-#: which surface (robots, sitemap, rss, listing, page) a request came from
+#: which surface a request came from: robots, sitemap, rss, listing (a page or a feed itself
+#: when the request is not an article's), or page, recent, retry for article requests
 META_SURFACE = "newscrawl_surface"
+SURFACES = frozenset({"robots", "sitemap", "rss", "listing"})
+#: signal the spider sends when it could not fetch a request (arguments ``request``, ``failure``)
+NAVIGATION_FAILED = object()
+#: HTTP statuses that mean "gone", not "failed": such an article is not requested again
+GONE = frozenset({404, 410})
+#: runs in a row an article's fetch may fail before the state stops asking for it
+MAX_RETRIES = 3
 #: Scrapy's redirect middleware: the URLs a response was redirected from
 META_REDIRECT_URLS = "redirect_urls"
 ARTICLE_CALLBACKS = frozenset({"parse_article"})
@@ -70,6 +96,20 @@ def is_article_request(request: Request) -> bool:
     if flag is not None:
         return bool(flag)
     return getattr(request.callback, "__name__", None) in ARTICLE_CALLBACKS
+
+
+class NotModified(IgnoreRequest):
+    """A conditional request answered 304: nothing changed since a run saw the page."""
+
+
+def is_surface_request(request: Request) -> bool:
+    """A request for robots.txt, a sitemap, a feed or a listing page (not an article)."""
+    return request.meta.get(META_SURFACE) in SURFACES and not is_article_request(request)
+
+
+def _conditional(request: Request) -> bool:
+    """The request already carries validators (set by whoever made it)."""
+    return b"If-None-Match" in request.headers or b"If-Modified-Since" in request.headers
 
 
 def _header(response: Response, name: bytes) -> str | None:
@@ -90,11 +130,18 @@ class IncrementalSpiderMiddleware:
         skip_known: bool,
         navigate: bool,
         recheck_days: float,
+        recent_days: float = 0.0,
+        recent_max: int = 0,
+        crawler: Crawler | None = None,
     ) -> None:
         self.session = session
         self.recheck_seconds = recheck_days * 86400.0
+        self.recent_days = recent_days
+        self.recent_max = recent_max
         self.stats = stats
         self.skip_known = skip_known
+        self.crawler = crawler
+        self.surface_failed = False
         # navigate=False (state ignored/disabled): never skip, still count and note
         self.navigate = navigate and session is not None
 
@@ -104,13 +151,62 @@ class IncrementalSpiderMiddleware:
         if not get_bool(settings, "NEWSCRAWL_INCREMENTAL_ENABLED"):
             raise NotConfigured("NEWSCRAWL_INCREMENTAL_ENABLED is False")
         session = state_session(crawler)
-        return cls(
+        middleware = cls(
             session,
             crawler.stats,
             skip_known=get_bool(settings, "NEWSCRAWL_INCREMENTAL_SKIP_KNOWN"),
             navigate=session is not None and not session.ignore,
             recheck_days=get_float(settings, "NEWSCRAWL_INCREMENTAL_RECHECK_DAYS", minimum=0.0),
+            recent_days=get_float(settings, "NEWSCRAWL_INCREMENTAL_RECENT_DAYS", minimum=0.0),
+            recent_max=get_int(settings, "NEWSCRAWL_INCREMENTAL_RECENT_MAX", minimum=0),
+            crawler=crawler,
         )
+        crawler.signals.connect(middleware.navigation_failed, signal=NAVIGATION_FAILED)
+        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        return middleware
+
+    # -- the start: articles to fetch again --------------------------------------------------
+    async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        async for obj in start:
+            yield obj
+        for request in self.revisits():
+            yield request
+
+    def revisits(self) -> Iterator[Request]:
+        """Requests for the state's failed and recent articles, built by the spider."""
+        spider = getattr(self.crawler, "spider", None)
+        make = getattr(spider, "revisit_request", None)
+        if not self.navigate or self.session is None or make is None:
+            return
+        for url, lastmod in self.session.retries():
+            self.stats.inc_value(f"{STATS}/retry_failed")
+            yield make(url, "retry", lastmod)
+        for url in self.session.recent(self.recent_days, self.recent_max):
+            self.stats.inc_value(f"{STATS}/recheck_recent")
+            yield make(url, "recent", None)
+
+    # -- the end: what the next run's navigation relies on -------------------------------------
+    def navigation_failed(self, request: Request, failure: Any) -> None:
+        """The spider could not fetch ``request``: a surface makes the run incomplete, an
+        article is requested again by the next runs (not one that is gone or was not modified)."""
+        if self.session is None or failure.check(IgnoreRequest):
+            return
+        if is_surface_request(request):
+            self.surface_failed = True
+            return
+        if failure.check(HttpError) and failure.value.response.status in GONE:
+            return
+        lastmod = request.meta.get(META_LASTMOD)
+        self.session.note_failed(request.url, lastmod if isinstance(lastmod, str) else None)
+        self.stats.inc_value(f"{STATS}/failed_articles")
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.session is None:
+            return
+        complete = reason == "finished" and not self.surface_failed and not getattr(
+            spider, "partial_discovery", False)
+        recorded = self.session.finish_navigation(complete=complete, max_attempts=MAX_RETRIES)
+        self.stats.set_value(f"{STATS}/surfaces_recorded", recorded)
 
     # -- Scrapy hooks (sync and async variants) --------------------------------------------
     def process_spider_output(
@@ -145,11 +241,17 @@ class IncrementalSpiderMiddleware:
         return obj
 
     def _after_response(self, response: Response, items: int) -> None:
-        """An article page that produced no item (video, podcast, not an article): remember it."""
+        """A surface fetched in full: note its validators. An article page that produced no item
+        (video, podcast, not an article): remember it."""
         request = response.request
-        if items or self.session is None or request is None or response.status != 200:
+        if self.session is None or request is None or response.status != 200:
             return
-        if not is_article_request(request):
+        if is_surface_request(request):
+            lastmod = request.meta.get(META_LASTMOD)
+            self.session.note_surface(request.url, _header(response, b"ETag"), _header(response, b"Last-Modified"),
+                                      lastmod if isinstance(lastmod, str) else None)
+            return
+        if items or not is_article_request(request):
             return
         lastmod = request.meta.get(META_LASTMOD)
         self.session.note_seen(
@@ -164,7 +266,7 @@ class IncrementalSpiderMiddleware:
         if meta.get(META_LISTING):
             return self._keep_listing(request)
         if not is_article_request(request):
-            return True
+            return self._keep_surface(request)
         session = self.session
         lastmod_hint = meta.get(META_LASTMOD)
         if session is not None and isinstance(lastmod_hint, str) and lastmod_hint:
@@ -215,11 +317,25 @@ class IncrementalSpiderMiddleware:
         ts = parse_timestamp(lastmod)
         return ts is not None and ts < horizon
 
+    def _keep_surface(self, request: Request) -> bool:
+        """A sitemap the index dates no later than a complete run saw it needs no request."""
+        hint = request.meta.get(META_LASTMOD)
+        if not self.navigate or self.session is None or not isinstance(hint, str):
+            return True
+        known = self.session.surface(request.url)
+        if known is None or not known.lastmod:
+            return True
+        new_ts, old_ts = parse_timestamp(hint), parse_timestamp(known.lastmod)
+        if new_ts is not None and old_ts is not None and new_ts <= old_ts:
+            self.stats.inc_value(f"{STATS}/sitemap_unchanged")
+            return False
+        return True
+
     def _keep_listing(self, request: Request) -> bool:
         if not self.navigate or self.session is None:
             return True
-        urls = request.meta.get(META_LISTING_URLS) or []
-        if not urls:
+        urls = request.meta.get(META_LISTING_URLS)
+        if urls is None:  # the first page of a listing
             return True
         if all(
             self.session.known(u) is not None or self._seen_unchanged(u, None) for u in urls
@@ -267,12 +383,14 @@ class ConditionalRequestMiddleware:
         return cls(session, crawler.stats)
 
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
+        if is_surface_request(request):
+            return self._surface_request(request)
         if not is_article_request(request):
             return None
         self.stats.inc_value(f"{STATS}/article_downloads")
         if request.meta.get(META_CONDITIONAL) is False:
             return None
-        if b"If-None-Match" in request.headers or b"If-Modified-Since" in request.headers:
+        if _conditional(request):
             return None
         validators = self.session.validators(request.url)
         if validators is None:
@@ -286,12 +404,27 @@ class ConditionalRequestMiddleware:
         self.stats.inc_value(f"{STATS}/conditional_requests")
         return None
 
+    def _surface_request(self, request: Request) -> None:
+        known = self.session.surface(request.url)
+        if known is None or not (known.etag or known.last_modified) or _conditional(request):
+            return None
+        if known.etag:
+            request.headers[b"If-None-Match"] = known.etag
+        if known.last_modified:
+            request.headers[b"If-Modified-Since"] = known.last_modified
+        request.meta[META_CONDITIONAL] = True
+        self.stats.inc_value(f"{STATS}/surface_conditional")
+        return None
+
     def process_response(
         self, request: Request, response: Response, spider: Spider | None = None
     ) -> Response:
+        if response.status == 304 and request.meta.get(META_CONDITIONAL) and is_surface_request(request):
+            self.stats.inc_value(f"{STATS}/surface_not_modified")
+            raise NotModified(f"not modified since a complete run: {request.url}")
         if response.status == 304 and request.meta.get(META_CONDITIONAL):
             self.stats.inc_value(f"{STATS}/not_modified")
             lastmod = request.meta.get(META_LASTMOD)
             self.session.touch_url(request.url, lastmod if isinstance(lastmod, str) else None)
-            raise IgnoreRequest(f"not modified since the last run: {request.url}")
+            raise NotModified(f"not modified since the last run: {request.url}")
         return response

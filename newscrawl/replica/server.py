@@ -150,7 +150,7 @@ class ReplicaResource(Resource):
         if path in ("/", ""):
             return Response(render.render_home(links), etag=self._etag("home"), lastmod=site.lastmod(site.count - 1))
         if path == "/robots.txt":
-            return Response(render.robots(links), "text/plain; charset=utf-8")
+            return Response(render.robots(links), "text/plain; charset=utf-8", etag=self._etag("robots"))
         if path in ("/rss", "/rss/", "/feed"):
             media = ("video", "podcast", "slideshow")
             return self.cached(links, ("rss",), lambda: Response(
@@ -167,9 +167,10 @@ class ReplicaResource(Resource):
             if not found:
                 return self.not_found(links)
             start, stop, lm = found[0]
+            # its content changes only when one of its articles changes, and then so does lm
+            etag = 'W/"%x"' % (h64(site.seed, site.n0, "sm", key, start, stop, lm.isoformat()) & 0xFFFFFFFFFFFF)
             return self.cached(links, ("sm", key), lambda: Response(
-                render.sitemap_month(links, start, stop), "application/xml; charset=utf-8",
-                etag=self._etag("sm", key), lastmod=lm))
+                render.sitemap_month(links, start, stop), "application/xml; charset=utf-8", etag=etag, lastmod=lm))
         if path == "/sitemap-news.xml":
             return self.cached(links, ("news",), lambda: Response(
                 render.sitemap_news(links, self.news_items()), "application/xml; charset=utf-8",
@@ -272,7 +273,10 @@ class ReplicaResource(Resource):
         else:
             html = render.render_article(links, a)
             variant = "page"
-        etag = f'W/"{site.code(i)}-{h64(site.seed, i, variant, tuple(a.edits), a.modified, fault) & 0xFFFFFFFF:x}"'
+        # the article's own content, so a change the page does not date (no dateModified, no new
+        # sitemap lastmod: an original that gains a typo when a later near-copy fixes it) shows
+        body = "\n".join(prose.body_paragraphs(a.blocks))
+        etag = f'W/"{site.code(i)}-{h64(site.seed, i, variant, body, a.modified, fault) & 0xFFFFFFFF:x}"'
         resp = Response(html, etag=etag, lastmod=site.lastmod(i))
         if fault:
             return self.apply_fault(links, i, fault, resp, uri)

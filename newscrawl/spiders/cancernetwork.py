@@ -27,6 +27,7 @@ from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
+from twisted.python.failure import Failure
 
 from newscrawl import limits
 from newscrawl.config import get_bool, get_int, setting
@@ -35,7 +36,15 @@ from newscrawl.extract import discovery
 from newscrawl.extract.dates import parse_date
 from newscrawl.extract.urls import canonicalize_url
 from newscrawl.extraction_pool import ExtractionError, ExtractionPool
-from newscrawl.incremental import META_ARTICLE, META_LASTMOD, META_LISTING, META_LISTING_URLS, META_SURFACE
+from newscrawl.incremental import (
+    META_ARTICLE,
+    META_LASTMOD,
+    META_LISTING,
+    META_LISTING_URLS,
+    META_SURFACE,
+    NAVIGATION_FAILED,
+    NotModified,
+)
 from newscrawl.items import Article, stamp_download
 
 if TYPE_CHECKING:
@@ -54,8 +63,8 @@ HANDLED_LINKS_MAX = 10_000
 #: independence crawl the same site in several orders)
 DISCOVERY_ORDERS = ("natural", "reverse", "shuffle")
 T = TypeVar("T")
-#: request meta key: which surface (robots, sitemap, rss, listing, page) a request came from
-META_SURFACE = "newscrawl_surface"
+#: request meta key of a listing's next page: every article link of the page before
+META_PREVIOUS_PAGE = "newscrawl_previous_page"
 
 
 def _slug(text: str) -> str:
@@ -211,6 +220,9 @@ class CancerNetworkSpider(scrapy.Spider):
         self.discovery_order = "natural"  # NEWSCRAWL_DISCOVERY_ORDER, read in from_crawler
         self.discovery_seed = 0
         self.exported = 0  # articles exported or staged as new, counted only with max_articles
+        # since, sections or max_articles: this run does not see every article the surfaces list,
+        # so the state must not take its surfaces as handled (see newscrawl.incremental)
+        self.partial_discovery = bool(self.args.since or self.args.sections or self.args.max_articles)
         self.in_pipelines = 0  # items yielded whose fate the pipelines have not decided yet
 
     @classmethod
@@ -299,11 +311,14 @@ class CancerNetworkSpider(scrapy.Spider):
     # -- surfaces --------------------------------------------------------------------------
 
     def surface_failed(self, failure: Any) -> None:
+        if failure.check(NotModified):  # unchanged since a complete run: nothing new there
+            return
         surface = failure.request.meta.get(META_SURFACE, "unknown")
         self.crawler.stats.inc_value(f"newscrawl/discovery/failed/{surface}")
         if surface == "sitemap":
             limits.sitemap_failed(failure.request, failure.value, self.crawler.stats)
         logger.warning("Could not fetch %s (%s): %s", failure.request.url, surface, failure.value)
+        self.crawler.signals.send_catch_log(signal=NAVIGATION_FAILED, request=failure.request, failure=failure)
 
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
         text = response.text if isinstance(response, TextResponse) else response.body.decode("utf-8", "replace")
@@ -324,8 +339,11 @@ class CancerNetworkSpider(scrapy.Spider):
             if not self._on_site(link.url) or self._older_than_since(link.date):
                 continue
             if sitemap.is_index:
-                yield scrapy.Request(link.url, self.parse_sitemap, errback=self.surface_failed,
-                                     meta={META_SURFACE: "sitemap"})
+                # the index's date for it: an unchanged sitemap is not fetched again
+                meta: dict[str, Any] = {META_SURFACE: "sitemap"}
+                if link.date:
+                    meta[META_LASTMOD] = link.date
+                yield scrapy.Request(link.url, self.parse_sitemap, errback=self.surface_failed, meta=meta)
             else:
                 yield from self.article_requests([link], "sitemap")
 
@@ -333,11 +351,15 @@ class CancerNetworkSpider(scrapy.Spider):
         links = [link for link in discovery.parse_rss(response.body) if not self._older_than_since(link.date)]
         yield from self.article_requests(self._ordered(links, response.url), "rss")
 
-    def listing_request(self, url: str, known_urls: Iterable[str] = ()) -> scrapy.Request:
-        return scrapy.Request(
-            url, self.parse_listing, errback=self.surface_failed,
-            meta={META_SURFACE: "listing", META_LISTING: True, META_LISTING_URLS: list(known_urls)},
-        )
+    def listing_request(
+        self, url: str, shown: Iterable[str] | None = None, page: Iterable[str] = ()
+    ) -> scrapy.Request:
+        """A listing page; for a next page, the articles the page before showed first (``shown``:
+        whether to page on is the incremental middleware's call) and all it linked (``page``)."""
+        meta: dict[str, Any] = {META_SURFACE: "listing", META_LISTING: True, META_PREVIOUS_PAGE: list(page)}
+        if shown is not None:
+            meta[META_LISTING_URLS] = list(shown)
+        return scrapy.Request(url, self.parse_listing, errback=self.surface_failed, meta=meta)
 
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
         if not isinstance(response, TextResponse):
@@ -348,10 +370,17 @@ class CancerNetworkSpider(scrapy.Spider):
         # listings are newest first: once a card predates `since`, every later page does too
         reached_since = len(fresh) < len(listing.articles)
         if listing.next_page and not reached_since:
-            yield self.listing_request(listing.next_page, [link.url for link in listing.articles])
+            # the next page is worth a request only if this one showed an article the state
+            # does not know (see newscrawl.incremental); links this page shares with the one
+            # before (the "Latest News" sidebar, on every page) say nothing about the listing
+            before = set(response.meta.get(META_PREVIOUS_PAGE) or ())
+            links = [link.url for link in listing.articles]
+            yield self.listing_request(listing.next_page, [u for u in links if u not in before], links)
         if not self.args.sections:
+            here = urlsplit(response.url).path
             for url in self._ordered(listing.listings, response.url):
-                if urlsplit(url).path.startswith("/clinical/"):
+                path = urlsplit(url).path
+                if path.startswith("/clinical/") and path != here:  # this listing's pages: by paging
                     yield self.listing_request(url)
 
     # -- articles --------------------------------------------------------------------------
@@ -378,11 +407,21 @@ class CancerNetworkSpider(scrapy.Spider):
                 meta[META_LASTMOD] = link.date
             yield scrapy.Request(url, self.parse_article, meta=meta, errback=self.article_failed)
 
+    def revisit_request(self, url: str, reason: str, lastmod: str | None = None) -> scrapy.Request:
+        """A known article the state asks for again (``recent``: re-checked on every run;
+        ``retry``: its fetch failed before). Conditional, like every known article."""
+        meta: dict[str, Any] = {META_SURFACE: reason, META_ARTICLE: True}
+        if lastmod:
+            meta[META_LASTMOD] = lastmod
+        return scrapy.Request(url, self.parse_article, meta=meta, errback=self.article_failed)
+
     def article_failed(self, failure: Any) -> None:
-        if failure.check(IgnoreRequest):  # refused on purpose (robots.txt, another origin): counted there
+        # refused on purpose (robots.txt, another origin: counted there), or a 304 (NotModified)
+        if failure.check(IgnoreRequest):
             return
         self.crawler.stats.inc_value("newscrawl/spider/article_failed")
         logger.warning("Article request failed: %s: %s", failure.request.url, failure.value)
+        self.crawler.signals.send_catch_log(signal=NAVIGATION_FAILED, request=failure.request, failure=failure)
 
     async def parse_article(self, response: Response) -> AsyncIterator[Any]:
         stats = self.crawler.stats
@@ -412,6 +451,9 @@ class CancerNetworkSpider(scrapy.Spider):
         except ExtractionError as exc:  # one bad page must never stop the crawl
             stats.inc_value("newscrawl/spider/extract_error")
             logger.error("Extraction failed on %s: %s", response.url, exc)
+            # asked for again by the next runs, even when no surface shows it as changed
+            self.crawler.signals.send_catch_log(signal=NAVIGATION_FAILED, request=response.request,
+                                                failure=Failure(exc))
             return None
         page_type = item.get("pageType") or "other"
         if page_type != "article":

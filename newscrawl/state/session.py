@@ -24,6 +24,7 @@ from newscrawl.state.store import (
     ExportRecord,
     SeenRecord,
     StateStore,
+    SurfaceRecord,
     TouchRecord,
     parse_timestamp,
 )
@@ -104,6 +105,8 @@ class StateSession:
         self._fetched: set[str] = set()
         self._dedup: Any = None
         self._unstage: dict[str, list[str]] = {}
+        self._surfaces: dict[str, SurfaceRecord] = {}
+        self._failed: dict[str, str | None] = {}
         self.claimed_ids: set[str] = set()
         self.decisions: dict[str, str] = {}
         self.counts: dict[str, int] = {
@@ -305,6 +308,7 @@ class StateSession:
             rec = self._touches[record.id] = TouchRecord(record.id)
         if key:
             rec.urls.add(key)
+            self._fetched.add(key)
         if lastmod:
             rec.lastmod = lastmod
         if len(self._touches) >= self.touch_batch:
@@ -324,6 +328,44 @@ class StateSession:
             self.store.record_seen(seen)
         self.counts["touched"] += n
         self.counts["seen"] += len(seen)
+
+    # -- what navigation remembers between runs: surfaces, failed fetches, recent articles ----
+    def surface(self, url: str) -> SurfaceRecord | None:
+        """How a complete earlier run saw this sitemap, feed, listing page or robots.txt."""
+        return self.store.surface(url)
+
+    def note_surface(self, url: str, etag: str | None, last_modified: str | None, lastmod: str | None) -> None:
+        """A surface fetched in full; recorded by :meth:`finish_navigation` if the run is complete."""
+        self._surfaces[url] = SurfaceRecord(url, etag, last_modified, lastmod)
+
+    def note_failed(self, url: str, lastmod: str | None = None) -> None:
+        """An article that could not be fetched: the next runs request it again (a few times)."""
+        key = self.canon(url)
+        if key is not None:
+            self._failed[key] = lastmod
+
+    def retries(self) -> list[tuple[str, str | None]]:
+        return self.store.retries()
+
+    def recent(self, days: float, limit: int) -> list[str]:
+        """Canonical URLs of the articles to re-check on every run (see ``StateStore.recent_articles``)."""
+        return [record.canonical_url for record in self.store.recent_articles(days, limit)]
+
+    def finish_navigation(self, *, complete: bool, max_attempts: int = 3) -> int:
+        """Record what this run learnt for the next one's navigation; returns surfaces recorded.
+
+        Surfaces only when ``complete`` (the run finished, discovered without ``since``,
+        ``sections`` or ``max_articles``, and no surface failed): a later run skips a surface
+        that did not change since, so it must have been handled in full. Failed articles always:
+        they are requested again directly, whatever the surfaces say.
+        """
+        recorded = self.store.record_surfaces(self._surfaces.values()) if complete else 0
+        done = [url for url, _ in self.store.retries() if url in self._fetched and url not in self._failed]
+        for url in self.store.record_retries(self._failed, done, max_attempts=max_attempts):
+            logger.warning("Giving up on %s: it could not be fetched in %d runs", url, max_attempts)
+        self._surfaces.clear()
+        self._failed.clear()
+        return recorded
 
     # -- commits ---------------------------------------------------------------------------
     def unstage_when_committed(self, article_id: str, keys: Iterable[str]) -> None:

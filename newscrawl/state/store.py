@@ -109,6 +109,21 @@ CREATE TABLE IF NOT EXISTS dedup_bands (
     PRIMARY KEY (band, id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS dedup_bands_id ON dedup_bands(id);
+CREATE INDEX IF NOT EXISTS articles_published ON articles(date_published);
+CREATE TABLE IF NOT EXISTS surfaces (
+    url TEXT PRIMARY KEY,
+    etag TEXT,
+    last_modified TEXT,
+    lastmod TEXT,
+    lastmod_ts REAL,
+    checked_ts REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS retry (
+    url TEXT PRIMARY KEY,
+    lastmod TEXT,
+    attempts INTEGER NOT NULL,
+    first_ts REAL NOT NULL
+);
 CREATE TABLE IF NOT EXISTS staged (
     key TEXT PRIMARY KEY,
     run_id TEXT,
@@ -208,6 +223,16 @@ class SeenRecord:
     lastmod: str | None
     changed_ts: float | None
     seen_ts: float
+
+
+@dataclass(frozen=True)
+class SurfaceRecord:
+    """A sitemap, feed, listing or robots.txt as a complete run last saw it."""
+
+    url: str
+    etag: str | None
+    last_modified: str | None
+    lastmod: str | None  # the date the sitemap index gave it (None for other surfaces)
 
 
 @dataclass
@@ -501,6 +526,83 @@ class StateStore:
                 for table in ("dedup_entries", "dedup_urls", "dedup_fingerprints", "dedup_bands"):
                     db.execute(f"DELETE FROM {table} WHERE id IN ({marks})", chunk)
         return len(ids)
+
+    # -- surfaces (sitemaps, feeds, listings) and articles to fetch again ------------------
+    def surface(self, url: str) -> SurfaceRecord | None:
+        row = self.db.execute(
+            "SELECT url, etag, last_modified, lastmod FROM surfaces WHERE url = ?", (url,)
+        ).fetchone()
+        return SurfaceRecord(*row) if row else None
+
+    def record_surfaces(self, records: Iterable[SurfaceRecord]) -> int:
+        """Remember surfaces a complete run saw (one transaction); a known date is never lost."""
+        now_ts = time.time()
+        n = 0
+        with self.transaction() as db:
+            for rec in records:
+                db.execute(
+                    """
+                    INSERT INTO surfaces (url, etag, last_modified, lastmod, lastmod_ts, checked_ts)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(url) DO UPDATE SET
+                        etag = excluded.etag,
+                        last_modified = excluded.last_modified,
+                        lastmod = COALESCE(excluded.lastmod, surfaces.lastmod),
+                        lastmod_ts = COALESCE(excluded.lastmod_ts, surfaces.lastmod_ts),
+                        checked_ts = excluded.checked_ts
+                    """,
+                    (rec.url, rec.etag, rec.last_modified, rec.lastmod, parse_timestamp(rec.lastmod), now_ts),
+                )
+                n += 1
+        return n
+
+    def retries(self) -> list[tuple[str, str | None]]:
+        """(url, lastmod) of articles whose fetch failed in an earlier run, oldest first."""
+        return [tuple(r) for r in self.db.execute("SELECT url, lastmod FROM retry ORDER BY first_ts, url")]
+
+    def record_retries(
+        self, failed: dict[str, str | None], done: Iterable[str], *, max_attempts: int
+    ) -> list[str]:
+        """Count failed fetches, forget the URLs fetched since (``done``) and those that failed
+        ``max_attempts`` times; returns the URLs given up on (one transaction)."""
+        now_ts = time.time()
+        with self.transaction() as db:
+            for url in done:
+                db.execute("DELETE FROM retry WHERE url = ?", (url,))
+            for url, lastmod in failed.items():
+                db.execute(
+                    """
+                    INSERT INTO retry (url, lastmod, attempts, first_ts) VALUES (?, ?, 1, ?)
+                    ON CONFLICT(url) DO UPDATE SET
+                        attempts = retry.attempts + 1,
+                        lastmod = COALESCE(excluded.lastmod, retry.lastmod)
+                    """,
+                    (url, lastmod, now_ts),
+                )
+            dropped = [r[0] for r in db.execute("SELECT url FROM retry WHERE attempts >= ?", (max_attempts,))]
+            db.execute("DELETE FROM retry WHERE attempts >= ?", (max_attempts,))
+        return dropped
+
+    def recent_articles(self, days: float, limit: int) -> list[ArticleRecord]:
+        """The newest ``limit`` articles published within ``days`` of the newest one, newest first.
+
+        The window is measured from the newest ``datePublished`` the state holds (the site's own
+        clock, not this machine's).
+        """
+        if days <= 0 or limit <= 0:
+            return []
+        rows = self.db.execute(
+            f"SELECT {self._ARTICLE_COLS} FROM articles a WHERE a.date_published IS NOT NULL "
+            "ORDER BY a.date_published DESC LIMIT ?",
+            (limit * 4,),  # text order is time order but for the offsets: take a margin, then parse
+        ).fetchall()
+        dated = [(ts, ArticleRecord(*row)) for row in rows if (ts := parse_timestamp(row[4])) is not None]
+        if not dated:
+            return []
+        newest = max(ts for ts, _ in dated)
+        recent = sorted(((ts, rec) for ts, rec in dated if ts >= newest - days * 86400.0),
+                        key=lambda pair: (-pair[0], pair[1].id))
+        return [rec for _, rec in recent[:limit]]
 
     # -- candidates staged for the end-of-run decision (copy groups' originals) -------------
     def stage(self, rows: Iterable[tuple[str, str | None, str]]) -> int:
