@@ -112,6 +112,12 @@ def _conditional(request: Request) -> bool:
     return b"If-None-Match" in request.headers or b"If-Modified-Since" in request.headers
 
 
+def lastmod_of(request: Request) -> str | None:
+    """The date a sitemap, feed or listing gave the requested page (``meta["newscrawl_lastmod"]``)."""
+    value = request.meta.get(META_LASTMOD)
+    return value if isinstance(value, str) and value else None
+
+
 def _header(response: Response, name: bytes) -> str | None:
     value = response.headers.get(name)
     if not value:
@@ -196,8 +202,7 @@ class IncrementalSpiderMiddleware:
             return
         if failure.check(HttpError) and failure.value.response.status in GONE:
             return
-        lastmod = request.meta.get(META_LASTMOD)
-        self.session.note_failed(request.url, lastmod if isinstance(lastmod, str) else None)
+        self.session.note_failed(request.url, lastmod_of(request))
         self.stats.inc_value(f"{STATS}/failed_articles")
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
@@ -247,17 +252,13 @@ class IncrementalSpiderMiddleware:
         if self.session is None or request is None or response.status != 200:
             return
         if is_surface_request(request):
-            lastmod = request.meta.get(META_LASTMOD)
             self.session.note_surface(request.url, _header(response, b"ETag"), _header(response, b"Last-Modified"),
-                                      lastmod if isinstance(lastmod, str) else None)
+                                      lastmod_of(request))
             return
         if items or not is_article_request(request):
             return
-        lastmod = request.meta.get(META_LASTMOD)
         self.session.note_seen(
-            [response.url, request.url, *(request.meta.get(META_REDIRECT_URLS) or [])],
-            "no_item",
-            lastmod if isinstance(lastmod, str) else None,
+            [response.url, request.url, *(request.meta.get(META_REDIRECT_URLS) or [])], "no_item", lastmod_of(request)
         )
         self.stats.inc_value(f"{STATS}/noted_no_item")
 
@@ -390,41 +391,36 @@ class ConditionalRequestMiddleware:
         self.stats.inc_value(f"{STATS}/article_downloads")
         if request.meta.get(META_CONDITIONAL) is False:
             return None
-        if _conditional(request):
-            return None
         validators = self.session.validators(request.url)
-        if validators is None:
-            return None
-        etag, last_modified = validators
+        if validators is not None and self._ask_conditionally(request, *validators):
+            self.stats.inc_value(f"{STATS}/conditional_requests")
+        return None
+
+    def _surface_request(self, request: Request) -> None:
+        known = self.session.surface(request.url)
+        if known is not None and self._ask_conditionally(request, known.etag, known.last_modified):
+            self.stats.inc_value(f"{STATS}/surface_conditional")
+
+    @staticmethod
+    def _ask_conditionally(request: Request, etag: str | None, last_modified: str | None) -> bool:
+        """Add the validators a run recorded; False when there are none or the request has its own."""
+        if not (etag or last_modified) or _conditional(request):
+            return False
         if etag:
             request.headers[b"If-None-Match"] = etag
         if last_modified:
             request.headers[b"If-Modified-Since"] = last_modified
         request.meta[META_CONDITIONAL] = True
-        self.stats.inc_value(f"{STATS}/conditional_requests")
-        return None
-
-    def _surface_request(self, request: Request) -> None:
-        known = self.session.surface(request.url)
-        if known is None or not (known.etag or known.last_modified) or _conditional(request):
-            return None
-        if known.etag:
-            request.headers[b"If-None-Match"] = known.etag
-        if known.last_modified:
-            request.headers[b"If-Modified-Since"] = known.last_modified
-        request.meta[META_CONDITIONAL] = True
-        self.stats.inc_value(f"{STATS}/surface_conditional")
-        return None
+        return True
 
     def process_response(
         self, request: Request, response: Response, spider: Spider | None = None
     ) -> Response:
-        if response.status == 304 and request.meta.get(META_CONDITIONAL) and is_surface_request(request):
+        if response.status != 304 or not request.meta.get(META_CONDITIONAL):
+            return response
+        if is_surface_request(request):
             self.stats.inc_value(f"{STATS}/surface_not_modified")
             raise NotModified(f"not modified since a complete run: {request.url}")
-        if response.status == 304 and request.meta.get(META_CONDITIONAL):
-            self.stats.inc_value(f"{STATS}/not_modified")
-            lastmod = request.meta.get(META_LASTMOD)
-            self.session.touch_url(request.url, lastmod if isinstance(lastmod, str) else None)
-            raise NotModified(f"not modified since the last run: {request.url}")
-        return response
+        self.stats.inc_value(f"{STATS}/not_modified")
+        self.session.touch_url(request.url, lastmod_of(request))
+        raise NotModified(f"not modified since the last run: {request.url}")
