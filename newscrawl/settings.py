@@ -147,7 +147,7 @@ NEWSCRAWL_MAX_SITEMAP_DEPTH = 5  # sitemap nesting: robots.txt -> index -> sitem
 NEWSCRAWL_SITEMAP_MAX_BYTES = 50 * 1024 * 1024  # the sitemap protocol's cap (uncompressed)
 NEWSCRAWL_MAX_REQUESTS = 500_000  # requests per run
 NEWSCRAWL_MAX_FRONTIER = 500_000  # discovered URLs waiting to be fetched
-NEWSCRAWL_INCREMENTAL_RECENT_DAYS = 7.0
+NEWSCRAWL_INCREMENTAL_RECENT_DAYS = 30.0
 NEWSCRAWL_INCREMENTAL_RECENT_MAX = 40
 # Output
 NEWSCRAWL_OUTPUT_DIR = "output"
