@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -67,19 +69,25 @@ def start_crawl(base_url: str, work: Path, *settings: str) -> subprocess.Popen[s
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def wait_for_lines(work: Path, proc: subprocess.Popen[str], lines: int, timeout: float = 60) -> None:
-    """Wait until the run's ``.part`` holds ``lines`` lines (or the run ended)."""
+def staged_rows(work: Path) -> int:
+    """Candidates the run keeps in its state until it decides each group's original (0 before the
+    first batch is written)."""
+    try:
+        with closing(sqlite3.connect(f"file:{work / 'state' / 'cancernetwork.sqlite3'}?mode=ro", uri=True,
+                                     timeout=1.0)) as db:
+            return int(db.execute("SELECT COUNT(*) FROM staged").fetchone()[0])
+    except sqlite3.Error:  # no state file or no staging table yet
+        return 0
+
+
+def wait_for_staged(work: Path, proc: subprocess.Popen[str], rows: int, timeout: float = 60) -> None:
+    """Wait until the run has staged ``rows`` articles in its state (the crawl is under way)."""
     deadline = time.monotonic() + timeout
-    out = Run(0, "", "", work).out
     while proc.poll() is None and time.monotonic() < deadline:
-        parts = sorted(out.glob("*.part")) if out.exists() else []
-        try:
-            if parts and parts[-1].read_bytes().count(b"\n") >= lines:
-                return
-        except FileNotFoundError:  # renamed between listing and reading
-            pass
+        if staged_rows(work) >= rows:
+            return
         time.sleep(0.02)
-    raise AssertionError(f"the crawl did not write {lines} lines in time")
+    raise AssertionError(f"the crawl did not stage {rows} articles in time")
 
 
 def crawl(base_url: str, work: Path, *settings: str, wrap: Sequence[str] | None = None,
