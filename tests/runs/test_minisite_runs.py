@@ -262,10 +262,12 @@ def test_killed_crawls_then_rerun_deliver_each_article_once(tmp_path: Path) -> N
     server, base = start_server(root)
     site = Site(root, work, base)
     rng = random.Random(5)
-    slow = ("-s", "CONCURRENT_REQUESTS=2", "-s", "NEWSCRAWL_FEED_FSYNC_ITEMS=7")
+    # one fsync per line keeps the release at the end of the run long enough for its kill to
+    # land even on a quiet machine (with 7 lines per fsync a fast run released everything first)
+    slow = ("-s", "CONCURRENT_REQUESTS=2", "-s", "NEWSCRAWL_FEED_FSYNC_ITEMS=1")
     # killed while staging (the staged candidates are taken back by the next run) and while
     # releasing them at the end (the next run recovers the .part and releases the rest)
-    moments = [Staging(100), Releasing(20 * 600 + 1), Staging(100), Releasing(15 * 600 + 1)]
+    moments = [Staging(100), Releasing(5 * 600 + 1), Staging(100), Releasing(3 * 600 + 1)]
     try:
         kills = kill_runs(lambda: site.popen(*slow), site.out, moments, state_db=site.state_db,
                           rng=rng, pause=0.2, timeout=30,
