@@ -97,17 +97,22 @@ def _alternation(words: tuple[str, ...]) -> str:
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
 
 
-def _anchors(meeting: Meeting) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Words one of which every mention of ``meeting`` contains: the first word of each acronym
-    (as written, capitals) and of each full name (lower case, matched in the lower-cased text).
-    Testing them with ``in`` first skips a meeting's patterns on the many texts that cannot
-    match: the patterns try their optional prefixes at every position of the text, which cost
-    about 13 ms an article when all of them ran."""
-    return (tuple({a.split()[0] for a in meeting.acronyms}),
-            tuple({n.split()[0].lower() for n in meeting.names}))
+@dataclass(frozen=True)
+class _Compiled:
+    """One meeting's patterns, and the words one of which every mention of it contains: the
+    first word of each acronym (as written, capitals) and of each full name (lower case, matched
+    in the lower-cased text). Testing those words with ``in`` first skips the patterns on the
+    many texts that cannot match: the patterns try their optional prefixes at every position of
+    the text, which cost about 13 ms an article when all of them ran."""
+
+    meeting: Meeting
+    acronym: re.Pattern[str]
+    full: re.Pattern[str] | None
+    acronym_words: frozenset[str]
+    name_words: frozenset[str]
 
 
-def _build() -> list[tuple[Meeting, re.Pattern[str], re.Pattern[str] | None]]:
+def _build() -> list[_Compiled]:
     compiled = []
     for meeting in MEETINGS:
         acronym = (
@@ -123,12 +128,13 @@ def _build() -> list[tuple[Meeting, re.Pattern[str], re.Pattern[str] | None]]:
                 rf"(?:(?P<y1>{_YEAR})\s+)?{_ORDINAL}?(?i:{_alternation(meeting.names)})"
                 rf"(?:\s*\([A-Z]{{2,6}}\))?(?:\s+(?P<y2>{_YEAR})|{_CITED_YEAR})?"
             )
-        compiled.append((meeting, re.compile(acronym), full))
+        compiled.append(_Compiled(meeting, re.compile(acronym), full,
+                                  frozenset(a.split()[0] for a in meeting.acronyms),
+                                  frozenset(n.split()[0].lower() for n in meeting.names)))
     return compiled
 
 
 _COMPILED = _build()
-_ANCHORS = [_anchors(meeting) for meeting in MEETINGS]
 #: a paragraph: text without a blank line in it
 _PARAGRAPH_RE = re.compile(r"[^\n]+(?:\n[^\n]+)*")
 
@@ -147,23 +153,23 @@ def find_meetings(*texts: str | None) -> list[dict[str, object]]:
         for paragraph in _PARAGRAPH_RE.finditer(text):  # a mention never spans a blank line
             part, offset = paragraph[0], paragraph.start()
             lowered = part.lower()
-            for (meeting, pattern, full), (acronyms, names) in zip(_COMPILED, _ANCHORS, strict=True):
-                named = any(word in lowered for word in names)
-                if not named and not any(word in part for word in acronyms):
+            for c in _COMPILED:
+                named = any(word in lowered for word in c.name_words)
+                if not named and not any(word in part for word in c.acronym_words):
                     continue
-                for regex in (full if named else None, pattern):
+                for regex in (c.full if named else None, c.acronym):
                     if regex is None:
                         continue
                     for m in regex.finditer(part):
                         groups = m.groupdict()
-                        if regex is pattern and not meeting.standalone and not any(groups.get(k) for k in _CUES):
+                        if regex is c.acronym and not c.meeting.standalone and not any(groups.get(k) for k in _CUES):
                             continue  # the society named, not its meeting
                         start, end = offset + m.start(), offset + m.end()
                         if any(s < end and start < e for s, e in taken):
                             continue  # already part of a more specific meeting's mention
                         taken.append((start, end))
                         years = [g for g in (groups.get(k) for k in ("y1", "y2", "y3", "y4")) if g]
-                        found.append((index, start, meeting.name, int(years[0]) if years else None))
+                        found.append((index, start, c.meeting.name, int(years[0]) if years else None))
     found.sort()
     with_year = {name for _, _, name, year in found if year is not None}
     out: dict[tuple[str, int | None], None] = {}
