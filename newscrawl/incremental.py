@@ -78,6 +78,9 @@ META_CONDITIONAL = "newscrawl_conditional"
 #: which surface a request came from: robots, sitemap, rss, listing (a page or a feed itself
 #: when the request is not an article's), or page, recent, retry for article requests
 META_SURFACE = "newscrawl_surface"
+#: set by the spider on an article page it extracted but left for a later run (beyond
+#: ``max_articles``, outside ``since`` or ``sections``): not noted as seen, so later runs take it
+META_DEFERRED = "newscrawl_deferred"
 SURFACES = frozenset({"robots", "sitemap", "rss", "listing"})
 #: signal the spider sends when it could not fetch a request (arguments ``request``, ``failure``)
 NAVIGATION_FAILED = object()
@@ -247,7 +250,7 @@ class IncrementalSpiderMiddleware:
 
     def _after_response(self, response: Response, items: int) -> None:
         """A surface fetched in full: note its validators. An article page that produced no item
-        (video, podcast, not an article): remember it."""
+        (video, podcast, not an article) and that the spider did not defer: remember it."""
         request = response.request
         if self.session is None or request is None or response.status != 200:
             return
@@ -255,7 +258,7 @@ class IncrementalSpiderMiddleware:
             self.session.note_surface(request.url, _header(response, b"ETag"), _header(response, b"Last-Modified"),
                                       lastmod_of(request))
             return
-        if items or not is_article_request(request):
+        if items or not is_article_request(request) or request.meta.get(META_DEFERRED):
             return
         self.session.note_seen(
             [response.url, request.url, *(request.meta.get(META_REDIRECT_URLS) or [])], "no_item", lastmod_of(request)

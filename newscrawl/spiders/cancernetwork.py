@@ -38,6 +38,7 @@ from newscrawl.extract.urls import canonicalize_url
 from newscrawl.extraction_pool import ExtractionError, ExtractionPool
 from newscrawl.incremental import (
     META_ARTICLE,
+    META_DEFERRED,
     META_LASTMOD,
     META_LISTING,
     META_LISTING_URLS,
@@ -459,14 +460,12 @@ class CancerNetworkSpider(scrapy.Spider):
         if page_type != "article":
             stats.inc_value(f"newscrawl/spider/skipped/{page_type}")
             return None
-        out_of_scope = self.out_of_scope(item)
-        if out_of_scope:
-            stats.inc_value(f"newscrawl/spider/skipped/{out_of_scope}")
+        deferred = self.out_of_scope(item) or self._beyond_max_articles()
+        if deferred:  # an article for a later run: the state must not take it as seen
+            stats.inc_value(f"newscrawl/spider/skipped/{deferred}")
+            response.meta[META_DEFERRED] = True
             return None
         if self.args.max_articles is not None:
-            if self.exported + self.in_pipelines >= self.args.max_articles:
-                stats.inc_value("newscrawl/spider/skipped/max_articles")
-                return None
             self.in_pipelines += 1
         stamp_download(item)
         item.setdefault("version", 1)
@@ -486,6 +485,13 @@ class CancerNetworkSpider(scrapy.Spider):
             section = _slug(item.get("section") or "")
             if section not in self.args.sections:
                 return "other_section"
+        return None
+
+    def _beyond_max_articles(self) -> str | None:
+        """``"max_articles"`` when the articles exported and in the pipelines already make the count."""
+        limit = self.args.max_articles
+        if limit is not None and self.exported + self.in_pipelines >= limit:
+            return "max_articles"
         return None
 
     def _ordered(self, found: Sequence[T], where: str) -> list[T]:

@@ -181,6 +181,22 @@ def test_explicit_feeds_replace_the_default_feed(twin: Twin, tmp_path: Path) -> 
 
 
 @pytest.mark.timeout(300)
+def test_pages_beyond_max_articles_are_left_to_later_runs(twin: Twin, tmp_path: Path) -> None:
+    """Pages a ``max_articles`` run fetched but did not export (in flight when the count was
+    reached) are not taken as seen: the next full run exports them, and together the two runs
+    deliver the truth's originals."""
+    twin.start(day=0)
+    truth = twin.truth(0)
+    work = Workdir(tmp_path / "deploy")
+    first = work.crawl(twin, "-a", "max_articles=15")
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert work.stats().get("newscrawl/spider/skipped/max_articles"), "no page was left over: the test shows nothing"
+    full = work.crawl(twin)
+    assert full.returncode == 0, full.stderr[-3000:]
+    assert_matches_truth(canonicals(work), truth)
+
+
+@pytest.mark.timeout(300)
 def test_an_original_found_after_its_copy_is_a_new_version_of_the_copys_record(twin: Twin, tmp_path: Path) -> None:
     """Run 1 sees only what is newer than ``since``: for a group whose original is older, it
     exports a copy. Run 2 finds the original: it is exported under the copy's ``id``, as
