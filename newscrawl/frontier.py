@@ -34,7 +34,7 @@ from scrapy.utils.defer import deferred_from_coro
 from newscrawl.limits import FINISH_REASON, REFUSED, Limits, reached
 
 if TYPE_CHECKING:
-    from scrapy import Request
+    from scrapy import Request, Spider
     from scrapy.crawler import Crawler
     from scrapy.utils.request import RequestFingerprinterProtocol
     from twisted.internet.defer import Deferred
@@ -63,11 +63,10 @@ class FrontierScheduler(Scheduler):
         scheduler.limits = Limits.from_settings(crawler.settings)
         return scheduler
 
-    def _dqdir(self, jobdir: str | None) -> str | None:
-        if jobdir:
-            return super()._dqdir(jobdir)
-        self.scratch = tempfile.mkdtemp(prefix="newscrawl-frontier-")
-        return self.scratch
+    def open(self, spider: Spider) -> Deferred[None] | None:
+        if not self.dqdir:  # no JOBDIR: a folder of this run's own, made only when it starts
+            self.scratch = self.dqdir = tempfile.mkdtemp(prefix="newscrawl-frontier-")
+        return super().open(spider)
 
     def close(self, reason: str) -> Deferred[None] | None:
         if self.closing:  # what waits now (more came in while the pages in flight finished)
