@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 import sqlite3
+import tempfile
 from pathlib import Path
 
-from newscrawl.frontier import SEEN_FILE, DiskDupeFilter
+import pytest
+from newscrawl.frontier import SEEN_FILE, DiskDupeFilter, FrontierScheduler
 from scrapy import Request
 from scrapy.dupefilters import RFPDupeFilter
+from scrapy.utils.test import get_crawler
 
 
 def test_seen_requests_match_scrapys_filter_without_a_set_in_memory() -> None:
@@ -31,3 +34,11 @@ def test_with_a_jobdir_the_fingerprints_outlive_the_run(tmp_path: Path) -> None:
     assert resumed.request_seen(Request("https://a.example/view/1"))
     assert not resumed.request_seen(Request("https://a.example/view/2"))
     resumed.close("finished")
+
+
+def test_a_scheduler_built_but_never_opened_leaves_no_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The frontier's queue folder (under TMPDIR, without a JOBDIR) is made when the run opens."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    crawler = get_crawler(settings_dict={"SCHEDULER": "newscrawl.frontier.FrontierScheduler"})
+    FrontierScheduler.from_crawler(crawler)
+    assert list(tmp_path.iterdir()) == []
