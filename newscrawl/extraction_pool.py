@@ -19,7 +19,8 @@ results, one core).
 Settings (read in :meth:`ExtractionPool.from_crawler`):
 
 ``NEWSCRAWL_EXTRACT_WORKERS`` (int or ``"auto"``)
-    Worker processes; ``auto`` = one per core beyond the first (at most 4); 0 = inline.
+    Worker processes; ``auto`` = one per core beyond the first (at least 1, at most 4); 0 =
+    inline (no time cap).
 ``NEWSCRAWL_EXTRACT_TIMEOUT`` (float seconds, 60)
     A worker still on one page after this long is killed and replaced; the page fails.
 
@@ -76,9 +77,10 @@ def extract_raw(url: str, body: bytes, headers: Mapping[str, str], timezone: str
         return {"_error": f"{type(exc).__name__}: {exc}"}
 
 
-def default_workers() -> int:
-    """One worker per core beyond the one the crawl itself runs on (0 on one core)."""
-    return max(0, min(4, (os.cpu_count() or 1) - 1))
+def default_workers(cpus: int | None = None) -> int:
+    """One worker per core beyond the one the crawl itself runs on, at most 4, and at least one
+    even on one core: a page is then still extracted under the time cap, in its own process."""
+    return max(1, min(4, (cpus or os.cpu_count() or 1) - 1))
 
 
 def _worker_count(value: str) -> int:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-from newscrawl.extraction_pool import ExtractionError, ExtractionPool, extract_raw
+from newscrawl.extraction_pool import ExtractionError, ExtractionPool, default_workers, extract_raw
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
@@ -174,6 +174,12 @@ def test_close_reaps_the_workers() -> None:
     for pid in pids:
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
+
+
+@pytest.mark.parametrize(("cpus", "workers"), [(1, 1), (2, 1), (3, 2), (16, 4)])
+def test_auto_keeps_a_worker_on_one_core(cpus: int, workers: int) -> None:
+    """``auto`` never means inline: inline extraction has no time cap (issue 13, bounded extraction)."""
+    assert default_workers(cpus) == workers
 
 
 @pytest.mark.parametrize(("workers", "timeout"), [(-1, 60.0), (1, 0.0)])
