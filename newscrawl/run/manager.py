@@ -53,6 +53,7 @@ class RunManager:
         self.recovered: list[str] = []
         self.finish_reason: str | None = None
         self.verdict: Verdict | None = None
+        self.unreleased = 0  # staged candidates a run stopped before its release left (Ctrl-C twice)
         self.manifests: list[dict[str, Any]] = []
         #: feed files that could not be opened (their errors); written files keep their own
         self.open_errors: list[str] = []
@@ -152,6 +153,8 @@ class RunManager:
         health = self.health.as_dict()
         drift = drift_reasons(health, self.history(), self.drift)
         verdict = self._judge(stats, unfinished, drift)
+        if unclean:
+            self.unreleased = self._staged_count()
         finished_at = utc_iso()
         summary = self.summary_dict(stats, verdict, finished_at)
         for f in ready:
@@ -208,6 +211,17 @@ class RunManager:
             if extension is not None:
                 extension.close()
 
+    def _staged_count(self) -> int:
+        """Candidates left staged in the state (a run that never reached its release)."""
+        session = self.session
+        if session is None:
+            return 0
+        try:
+            return session.store.staged_count()
+        except Exception:  # bookkeeping only: the rows stay for the next run either way
+            logger.exception("Could not count the staged candidates")
+            return 0
+
     def _sync(self, file: DurableFile) -> bool:
         try:
             return file.sync()
@@ -254,6 +268,7 @@ class RunManager:
             "schemaVersion": SCHEMA_VERSION,
             "recovered": False,
             "recoveredFiles": list(self.recovered),
+            "unreleased": self.unreleased,
             "counts": self.counts.as_dict(),
             "requests": {
                 "total": int(stats.get("downloader/request_count", 0)),
@@ -295,5 +310,7 @@ class RunManager:
             f"  output: {files}" + (f"; recovered {len(self.recovered)} killed-run file(s)"
                                     if self.recovered else ""),
         ]
+        if self.unreleased:
+            lines.append(f"  staged, not yet released: {self.unreleased} candidates (the next run releases them)")
         lines.extend(f"  {verdict.outcome}: {r}" for r in verdict.reasons)
         return "\n".join(lines)

@@ -622,6 +622,9 @@ class StateStore:
         """(key, item JSON) of every staged candidate, in key order."""
         yield from self.db.execute("SELECT key, item FROM staged ORDER BY key").fetchall()
 
+    def staged_count(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM staged").fetchone()[0])
+
     def unstage(self, keys: Iterable[str]) -> int:
         n = 0
         with self.transaction() as db:

@@ -104,7 +104,9 @@ def test_forced_shutdown_exits_4_and_keeps_what_it_found(tmp_path: Path, slow_si
     run = Run(proc.returncode, "", stderr, tmp_path)
     assert run.returncode == 4, stderr[-3000:]
     manifests_agree(run, 4)
-    assert staged_rows(tmp_path) >= 1, "the staged articles are kept for the next run"
+    staged = staged_rows(tmp_path)
+    assert staged >= 1, "the staged articles are kept for the next run"
+    assert f"staged, not yet released: {staged} candidates" in stderr  # the summary says so
     assert stderr.splitlines()[-1].startswith("newscrawl crawl: degraded (exit 4): run did not complete")
 
 
