@@ -18,17 +18,9 @@ from newscrawl.extract.page import ArticlePage
 replica_model = pytest.importorskip("newscrawl.replica.model")
 replica_render = pytest.importorskip("newscrawl.replica.render")
 replica_truth = pytest.importorskip("newscrawl.replica.truth")
+replica_scoring = pytest.importorskip("newscrawl.replica.scoring")
 
 _STRUCTURED_RE = re.compile(r'<script[^>]*(?:id="__NEXT_DATA__"|application/ld\+json)[^>]*>.*?</script>', re.S)
-
-
-def _token_f1(predicted: str, expected: str) -> float:
-    got, want = (Counter(re.findall(r"\w+", t.casefold())) for t in (predicted, expected))
-    overlap = sum((got & want).values())
-    if not overlap:
-        return 0.0
-    precision, recall = overlap / sum(got.values()), overlap / sum(want.values())
-    return 2 * precision * recall / (precision + recall)
 
 
 def test_generic_path_matches_the_truth_on_every_template() -> None:
@@ -45,7 +37,7 @@ def test_generic_path_matches_the_truth_on_every_template() -> None:
         item = ArticlePage(links.view(i), html.encode("utf-8")).to_item()
         assert (item["bodyMethod"] or "").startswith("html-generic")
         body = clean_body(item["articleBody"] or "", headline=item["headline"])
-        f1 = _token_f1(body, replica_truth.article_body(article))
+        f1 = replica_scoring.token_f1(body, replica_truth.article_body(article))
         templates[article.template] += 1
         if f1 < 0.99:
             wrong.append((i, article.template, round(f1, 3)))
