@@ -45,6 +45,9 @@ logger = logging.getLogger(__name__)
 #: = how many URLs or requests it kept from being fetched
 REACHED = "newscrawl/limits/reached/"
 REFUSED = "newscrawl/limits/refused/"
+#: downloads Scrapy cut at a limit's size cap: counted by Scrapy as download exceptions, but
+#: refused by a limit (``REFUSED``), not failed, so they are no errors in the run's error ratio
+CUT_DOWNLOADS = "newscrawl/limits/cut_downloads"
 #: the finish reason of a run the scheduler closed at ``NEWSCRAWL_MAX_REQUESTS``
 FINISH_REASON = "newscrawl_limit"
 #: request meta keys: hops from the seed through listing pages / sitemaps (the seed is 1)
@@ -111,6 +114,8 @@ def sitemap_failed(request: Request, exception: BaseException, stats: StatsColle
     if is_size_refusal(exception):
         reached(stats, "NEWSCRAWL_SITEMAP_MAX_BYTES", request.meta.get(META_MAXSIZE, 0),
                 "sitemaps larger than it")
+        if isinstance(exception, DownloadCancelledError):  # IgnoreRequest is no error already
+            stats.inc_value(CUT_DOWNLOADS)
 
 
 class CrawlLimitsMiddleware:

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from newscrawl.drops import MISSING_BODY, SCHEMA_INVALID, is_deliberate
+from newscrawl.limits import CUT_DOWNLOADS
 from newscrawl.limits import FINISH_REASON as LIMIT_FINISH_REASON
 from newscrawl.limits import REACHED as LIMIT_REACHED
 from newscrawl.limits import REFUSED as LIMIT_REFUSED
@@ -75,9 +76,11 @@ IGNORED_REQUESTS = "downloader/exception_type_count/scrapy.exceptions.IgnoreRequ
 
 
 def request_errors(stats: dict[str, Any]) -> int:
-    """Failed downloads (refused requests excluded) + 5xx/4xx answers (404/410 excluded: gone
-    pages) + spider exceptions + pages refused or failed in extraction."""
-    errors = int(stats.get("downloader/exception_count", 0)) - int(stats.get(IGNORED_REQUESTS, 0))
+    """Failed downloads (requests refused on purpose or cut at a limit excluded) + 5xx/4xx
+    answers (404/410 excluded: gone pages) + spider exceptions + pages refused or failed in
+    extraction."""
+    errors = (int(stats.get("downloader/exception_count", 0)) - int(stats.get(IGNORED_REQUESTS, 0))
+              - int(stats.get(CUT_DOWNLOADS, 0)))
     for key, value in stats.items():
         if key.startswith("downloader/response_status_count/"):
             try:

@@ -93,6 +93,7 @@ def test_a_sitemap_over_its_cap_degrades_the_run_and_names_the_limit(tmp_path: P
     assert {"plain-story-0", "plain-story-1", "plain-story-2"} <= found  # also on the listing
     assert not any(s.startswith(("huge-sitemap-", "gzip-sitemap-")) for s in found)
     assert result.stats()["newscrawl/limits/refused/NEWSCRAWL_SITEMAP_MAX_BYTES"] == 3
+    assert result.manifest()["requests"]["errors"] == 0  # refused by the limit, not failed downloads
 
 
 def test_advertised_urls_wait_on_disk_and_the_frontier_folder_is_removed(tmp_path: Path) -> None:
