@@ -125,6 +125,10 @@ class DuplicatesPipeline:
         """Take back the candidates a killed run staged and did not release."""
         taken = dropped = 0
         for key, raw in self.staging.leftovers():
+            if raw is None:  # kept in the state as it is; counted on every run until removed
+                self._inc("leftover_unreadable")
+                logger.error("A staged candidate cannot be read and is left in the state: %s", key)
+                continue
             item = Article({k: v for k, v in raw.items() if k in Article.fields})
             if self._exported_already(item):
                 self.staging.discard([key])
@@ -132,8 +136,9 @@ class DuplicatesPipeline:
                 continue
             try:
                 self.groups.add(item)
-            except ValueError:
-                self.staging.discard([key])
+            except ValueError as exc:  # no identity: it cannot be placed in a group
+                self._inc("leftover_unreadable")
+                logger.error("A staged candidate cannot be placed and is left in the state: %s (%s)", key, exc)
                 continue
             taken += 1
         if taken or dropped:

@@ -33,8 +33,9 @@ class Staging(Protocol):
 
     def get(self, key: str) -> dict[str, Any] | None: ...
 
-    def leftovers(self) -> Iterator[tuple[str, dict[str, Any]]]:
-        """Candidates an earlier run staged and did not release (it was killed)."""
+    def leftovers(self) -> Iterator[tuple[str, dict[str, Any] | None]]:
+        """Candidates an earlier run staged and did not release (it was killed); None for a row
+        that cannot be read (it is kept, for a person to look at)."""
         ...
 
     def released(self, export_id: str, keys: Iterable[str]) -> None:
@@ -60,7 +61,7 @@ class MemoryStaging:
     def get(self, key: str) -> dict[str, Any] | None:
         return self._items.get(key)
 
-    def leftovers(self) -> Iterator[tuple[str, dict[str, Any]]]:
+    def leftovers(self) -> Iterator[tuple[str, dict[str, Any] | None]]:
         return iter(())
 
     def released(self, export_id: str, keys: Iterable[str]) -> None:
@@ -92,11 +93,9 @@ class StateStaging:
         raw = self._pending.get(key) or self.session.store.staged_item(key)
         return _load(key, raw) if raw is not None else None
 
-    def leftovers(self) -> Iterator[tuple[str, dict[str, Any]]]:
+    def leftovers(self) -> Iterator[tuple[str, dict[str, Any] | None]]:
         for key, raw in self.session.store.staged():
-            item = _load(key, raw)
-            if item is not None:
-                yield key, item
+            yield key, _load(key, raw)
 
     def released(self, export_id: str, keys: Iterable[str]) -> None:
         self.session.unstage_when_committed(export_id, keys)
@@ -122,7 +121,4 @@ def _load(key: str, raw: str) -> dict[str, Any] | None:
         item = json.loads(raw)
     except ValueError:
         item = None
-    if not isinstance(item, dict):
-        logger.warning("Ignoring an unreadable staged candidate %s", key)
-        return None
-    return item
+    return item if isinstance(item, dict) else None

@@ -618,9 +618,14 @@ class StateStore:
         row = self.db.execute("SELECT item FROM staged WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
 
-    def staged(self) -> Iterator[tuple[str, str]]:
-        """(key, item JSON) of every staged candidate, in key order."""
-        yield from self.db.execute("SELECT key, item FROM staged ORDER BY key").fetchall()
+    def staged(self, page: int = 500) -> Iterator[tuple[str, str]]:
+        """(key, item JSON) of every staged candidate, in key order, read ``page`` rows at a time
+        (a killed run of a whole archive leaves one row per article)."""
+        after = ""
+        while rows := self.db.execute("SELECT key, item FROM staged WHERE key > ? ORDER BY key LIMIT ?",
+                                      (after, page)).fetchall():
+            yield from rows
+            after = rows[-1][0]
 
     def staged_count(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM staged").fetchone()[0])

@@ -119,3 +119,21 @@ def test_a_leftover_whose_line_was_recovered_is_not_exported_again(make_crawler:
     after = Run(crawler)
     after.release()
     assert after.exported == [] and staged_keys(crawler) == []
+
+
+def test_leftovers_are_read_page_by_page_and_an_unreadable_row_is_counted_and_kept(make_crawler: MakeCrawler) -> None:
+    killed = Run(make_crawler())
+    session = state_session(killed.crawler)
+    assert session is not None
+    session.store.stage([("a-broken", session.run_id, "{not json"), ("b-list", session.run_id, "[1]")])
+    killed.stage(page("one", BODY, "2025-06-01"), page("two", OTHER, "2025-06-02"))
+    killed.duplicates.staging.flush()
+    assert [key for key, _ in session.store.staged(page=2)] == staged_keys(killed.crawler)  # pages join up
+    assert len(staged_keys(killed.crawler)) == 4
+
+    after = Run(make_crawler())
+    assert after.crawler.stats.get_value("newscrawl/duplicates/leftovers") == 2
+    assert after.crawler.stats.get_value("newscrawl/duplicates/leftover_unreadable") == 2
+    after.release()
+    assert len(after.exported) == 2
+    assert staged_keys(after.crawler) == ["a-broken", "b-list"]  # kept for a person to look at
