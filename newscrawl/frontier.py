@@ -4,9 +4,11 @@ A site can advertise far more URLs than a run fetches (a sitemap of 200,000 URLs
 link graph); held in memory, every waiting request costs the crawl process about a kilobyte.
 :class:`FrontierScheduler` is Scrapy's scheduler with its disk queue always on: without a
 ``JOBDIR`` it keeps the queue in a temporary folder (``newscrawl-frontier-*`` in the system's
-temporary directory, ``TMPDIR``) that it deletes when the run closes; with one, Scrapy's pause
-and resume work as before. :class:`DiskDupeFilter` keeps the fingerprints of every request
-seen in SQLite instead of a set in memory. Two limits of :mod:`newscrawl.limits` bound it:
+temporary directory, ``TMPDIR``) that it deletes when the run closes; a run holds a lock on its
+folder, so the next run deletes the folders of runs killed with ``kill -9`` (whose locks the
+system released). With a ``JOBDIR``, Scrapy's pause and resume work as before.
+:class:`DiskDupeFilter` keeps the fingerprints of every request seen in SQLite instead of a set
+in memory. Two limits of :mod:`newscrawl.limits` bound it:
 
 * ``NEWSCRAWL_MAX_FRONTIER``: at most this many requests wait; a new URL found while the
   frontier is full is not scheduled (re-sent requests, ``dont_filter``, such as retries, still
@@ -20,10 +22,13 @@ Either ends the run degraded with the limit named.
 
 from __future__ import annotations
 
+import fcntl
 import logging
+import os
 import shutil
 import sqlite3
 import tempfile
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Self
 
@@ -45,6 +50,11 @@ logger = logging.getLogger(__name__)
 SEEN_FILE = "requests.seen.sqlite3"
 #: fingerprints written between commits
 COMMIT_EVERY = 10_000
+#: the temporary folders of runs without a JOBDIR, and the lock file each run holds in its own
+SCRATCH_PREFIX = "newscrawl-frontier-"
+OWNER_LOCK = ".owner.lock"
+#: a folder without its lock file (made by a run that has not locked it yet) is left alone this long
+UNLOCKED_GRACE_SECONDS = 3600.0
 
 
 class FrontierScheduler(Scheduler):
@@ -63,9 +73,20 @@ class FrontierScheduler(Scheduler):
         scheduler.limits = Limits.from_settings(crawler.settings)
         return scheduler
 
+    _owner: int | None = None
+
     def open(self, spider: Spider) -> Deferred[None] | None:
         if not self.dqdir:  # no JOBDIR: a folder of this run's own, made only when it starts
-            self.scratch = self.dqdir = tempfile.mkdtemp(prefix="newscrawl-frontier-")
+            removed = remove_orphaned_scratch(tempfile.gettempdir())
+            if removed and self.stats is not None:
+                self.stats.inc_value("newscrawl/frontier/orphans_removed", removed)
+            self.scratch = self.dqdir = tempfile.mkdtemp(prefix=SCRATCH_PREFIX)
+            # locked before it takes its name, so a sweeping run never finds it free while alive;
+            # the system releases the lock when this process dies, however it dies
+            lock = Path(self.scratch, OWNER_LOCK)
+            self._owner = os.open(lock.with_suffix(".new"), os.O_CREAT | os.O_RDWR, 0o600)
+            fcntl.flock(self._owner, fcntl.LOCK_EX)
+            lock.with_suffix(".new").rename(lock)
         return super().open(spider)
 
     def close(self, reason: str) -> Deferred[None] | None:
@@ -77,6 +98,9 @@ class FrontierScheduler(Scheduler):
         finally:
             if self.scratch is not None:
                 shutil.rmtree(self.scratch, ignore_errors=True)
+            if self._owner is not None:
+                os.close(self._owner)
+                self._owner = None
 
     def enqueue_request(self, request: Request) -> bool:
         if request.dont_filter or len(self) < self.limits.max_frontier:
@@ -107,6 +131,36 @@ class FrontierScheduler(Scheduler):
         reached(self.stats, "NEWSCRAWL_MAX_REQUESTS", self.limits.max_requests,
                 "the requests still waiting", refused=0)  # counted at close
         deferred_from_coro(self.crawler.engine.close_spider_async(reason=FINISH_REASON))
+
+
+def remove_orphaned_scratch(folder: str) -> int:
+    """Delete the frontier folders in ``folder`` whose run is gone (its lock is free); how many."""
+    removed = 0
+    for path in Path(folder).glob(SCRATCH_PREFIX + "*"):
+        if _orphaned(path):
+            shutil.rmtree(path, ignore_errors=True)
+            logger.info("Removed the frontier folder of a run that was killed: %s", path)
+            removed += 1
+    return removed
+
+
+def _orphaned(path: Path) -> bool:
+    try:
+        fd = os.open(path / OWNER_LOCK, os.O_RDWR)
+    except FileNotFoundError:  # not locked yet, or made before runs locked their folder
+        try:
+            return path.is_dir() and time.time() - path.stat().st_mtime > UNLOCKED_GRACE_SECONDS
+        except OSError:
+            return False
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:  # its run holds it: alive
+        return False
+    finally:
+        os.close(fd)  # also releases the lock just taken
+    return True
 
 
 class DiskDupeFilter(RFPDupeFilter):

@@ -3,12 +3,23 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import subprocess
+import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
-from newscrawl.frontier import SEEN_FILE, DiskDupeFilter, FrontierScheduler
+from newscrawl.frontier import (
+    OWNER_LOCK,
+    SCRATCH_PREFIX,
+    SEEN_FILE,
+    DiskDupeFilter,
+    FrontierScheduler,
+    remove_orphaned_scratch,
+)
 from scrapy import Request
 from scrapy.dupefilters import RFPDupeFilter
 from scrapy.utils.test import get_crawler
@@ -42,3 +53,36 @@ def test_a_scheduler_built_but_never_opened_leaves_no_folder(tmp_path: Path, mon
     crawler = get_crawler(settings_dict={"SCHEDULER": "newscrawl.frontier.FrontierScheduler"})
     FrontierScheduler.from_crawler(crawler)
     assert list(tmp_path.iterdir()) == []
+
+
+LOCK_AND_WAIT = """
+import fcntl, os, sys, time
+fd = os.open(sys.argv[1], os.O_CREAT | os.O_RDWR)
+fcntl.flock(fd, fcntl.LOCK_EX)
+print("locked", flush=True)
+time.sleep(60)
+"""
+
+
+def test_the_folders_of_killed_runs_are_removed_and_live_ones_kept(tmp_path: Path) -> None:
+    """A run killed with ``kill -9`` cannot delete its frontier folder; the next run does, and
+    never one whose run is alive (it holds the lock) or that a run has just made."""
+    folders = {name: tmp_path / f"{SCRATCH_PREFIX}{name}" for name in ("alive", "killed", "old", "new")}
+    for folder in folders.values():
+        folder.mkdir()
+        (folder / "queue").write_bytes(b"x")
+    owners = {name: subprocess.Popen([sys.executable, "-c", LOCK_AND_WAIT, str(folders[name] / OWNER_LOCK)],
+                                     stdout=subprocess.PIPE, text=True) for name in ("alive", "killed")}
+    try:
+        for proc in owners.values():
+            assert proc.stdout is not None and proc.stdout.readline().strip() == "locked"
+        owners["killed"].kill()
+        owners["killed"].wait()
+        hours_ago = time.time() - 2 * 3600
+        os.utime(folders["old"], (hours_ago, hours_ago))  # no lock file: made before runs locked theirs
+        assert remove_orphaned_scratch(str(tmp_path)) == 2
+        assert sorted(p.name for p in tmp_path.iterdir()) == [folders["alive"].name, folders["new"].name]
+    finally:
+        for proc in owners.values():
+            proc.kill()
+            proc.wait()

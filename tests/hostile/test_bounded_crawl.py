@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from newscrawl.frontier import OWNER_LOCK, SCRATCH_PREFIX
+
 from .conftest import Run, crawl
 from .site import (
     ADVERTISED_ARTICLES,
@@ -98,7 +100,9 @@ def test_a_sitemap_over_its_cap_degrades_the_run_and_names_the_limit(tmp_path: P
 
 def test_advertised_urls_wait_on_disk_and_the_frontier_folder_is_removed(tmp_path: Path) -> None:
     scratch = tmp_path / "tmp"
-    scratch.mkdir()
+    orphan = scratch / f"{SCRATCH_PREFIX}killed"  # a run killed with kill -9 left it (its lock is free)
+    orphan.mkdir(parents=True)
+    (orphan / OWNER_LOCK).touch()
     with HostileSite(["plain", "advertised-sitemap"]) as site:
         result = crawl(site.base_url, tmp_path / "run", "NEWSCRAWL_MAX_REQUESTS=60",
                        env={"TMPDIR": str(scratch)}, timeout=TIMEOUT)
@@ -108,4 +112,5 @@ def test_advertised_urls_wait_on_disk_and_the_frontier_folder_is_removed(tmp_pat
     assert "scheduler/enqueued/memory" not in stats
     assert stats["newscrawl/limits/refused/NEWSCRAWL_MAX_REQUESTS"] >= ADVERTISED_ARTICLES - 60
     assert len(result.lines()) >= 30  # what it fetched is exported
-    assert list(scratch.iterdir()) == []  # the disk queue's folder is gone with the run
+    assert list(scratch.iterdir()) == []  # the disk queue's folder is gone with the run, the orphan too
+    assert stats["newscrawl/frontier/orphans_removed"] == 1
