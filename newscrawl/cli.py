@@ -25,13 +25,15 @@ from newscrawl.config import DEFAULTS
 from newscrawl.extract.discovery import on_host
 from newscrawl.extraction_pool import ExtractionError, ExtractionPool
 from newscrawl.items import ARTICLE_FIELDS
-from newscrawl.run.exit_codes import EXIT_OK, EXIT_USAGE
+from newscrawl.run.exit_codes import EXIT_DEGRADED, EXIT_OK, EXIT_USAGE
 
 #: ``newscrawl extract``: a source could not be read, identified or extracted within the limits
-#: (the others were still extracted)
-EXIT_UNREADABLE = 1
+#: (the others were still extracted); 1 stays a crash's, as for the crawl
+EXIT_UNREADABLE = EXIT_DEGRADED
 #: ``newscrawl read``: a finished file failed its check (reported on stderr, skipped; the rest was read)
-EXIT_SKIPPED_FILE = 1
+EXIT_SKIPPED_FILE = EXIT_DEGRADED
+#: ``newscrawl read``: the consumer stopped reading (``| head``), as a process killed by SIGPIPE
+EXIT_BROKEN_PIPE = 128 + 13
 
 
 class Refused(ValueError):
@@ -183,7 +185,7 @@ def read_main(argv: Sequence[str]) -> int:
         out.flush()
     except BrokenPipeError:  # the consumer stopped reading: the cursor stays where it was
         os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())
-        return EXIT_SKIPPED_FILE
+        return EXIT_BROKEN_PIPE
     if cursor is not None:
         cursor.save()
     return EXIT_SKIPPED_FILE if problems else EXIT_OK

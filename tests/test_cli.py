@@ -46,7 +46,7 @@ def test_extract_several_pages_takes_urls_from_their_canonical_links() -> None:
 def test_unreadable_source_is_reported_and_the_rest_still_extracted(tmp_path: Path) -> None:
     good = PAGES / "opengraph_meta_only" / "input.html"
     done = newscrawl("extract", str(tmp_path / "missing.html"), str(good))
-    assert done.returncode == 1
+    assert done.returncode == 4
     assert "cannot read" in done.stderr and "missing.html" in done.stderr
     assert len(done.stdout.splitlines()) == 1
 
@@ -60,10 +60,10 @@ def test_bad_usage_exits_2() -> None:
 
 def test_a_url_that_is_not_http_is_a_clear_error_not_a_crash() -> None:
     """A page given a URL with another scheme (a typo, ``xhttps://``) has no identity: the
-    command says so, exits 1 and prints no line for it."""
+    command says so, exits 4 and prints no line for it."""
     page = str(PAGES / "opengraph_meta_only" / "input.html")
     done = newscrawl("extract", page, "--url", "xhttps://www.example.com/view/a")
-    assert done.returncode == 1
+    assert done.returncode == 4
     assert done.stdout == ""
     assert "not an absolute http(s) URL" in done.stderr
     assert "Traceback" not in done.stderr

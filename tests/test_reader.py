@@ -101,7 +101,7 @@ def test_a_tampered_file_is_reported_and_skipped_whole(tmp_path: Path, tamper: A
     assert "2.jsonl" not in cursor.files  # tried again next time, reported again
 
     done = cli(str(tmp_path))
-    assert done.returncode == 1
+    assert done.returncode == 4
     assert ids([json.loads(x) for x in done.stdout.splitlines()]) == ["a1/1", "a4/1"]
     assert "2.jsonl" in done.stderr and reason in done.stderr
 
@@ -142,6 +142,18 @@ def test_cli_cursor_and_usage_errors(tmp_path: Path) -> None:
         Cursor.load(cursor)
     missing = cli(str(tmp_path / "nowhere"))
     assert missing.returncode == 2 and "nowhere" in missing.stderr
+
+
+def test_a_consumer_that_stops_reading_leaves_the_cursor_and_gets_sigpipes_code(tmp_path: Path) -> None:
+    finished(tmp_path, "1.jsonl", [line(f"a{n}", body="x" * 200) for n in range(2000)], "2026-01-01T00:00:00Z")
+    cursor = tmp_path / "consumer.cursor"
+    proc = subprocess.Popen([sys.executable, "-m", "newscrawl.cli", "read", str(tmp_path), "--cursor", str(cursor)],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and json.loads(proc.stdout.readline())["id"] == "a0"
+    proc.stdout.close()  # as `| head -1` does
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 141, stderr
+    assert not cursor.exists()  # read again in full next time
 
 
 def test_cli_reads_the_projects_default_folder(tmp_path: Path) -> None:

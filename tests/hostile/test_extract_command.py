@@ -36,7 +36,7 @@ def test_a_file_over_the_default_size_cap_is_refused_and_the_rest_extracted(tmp_
         fh.write(PAGE.read_bytes())
         fh.truncate(DEFAULTS["NEWSCRAWL_EXTRACT_MAX_BYTES"] + 1)  # sparse: no 16 MB write
     done = extract(str(big), str(PAGE))
-    assert done.returncode == 1
+    assert done.returncode == 4
     assert f"refused {big}" in done.stderr and "size cap" in done.stderr
     (line,) = done.stdout.splitlines()
     assert json.loads(line)["headline"]
@@ -44,7 +44,7 @@ def test_a_file_over_the_default_size_cap_is_refused_and_the_rest_extracted(tmp_
 
 def test_a_url_over_the_size_cap_is_refused(site: HostileSite) -> None:
     done = extract(f"{site.base_url}/view/oversize", "--max-bytes", str(OVERSIZE_BYTES - 1000))
-    assert done.returncode == 1 and "size cap" in done.stderr and done.stdout == ""
+    assert done.returncode == 4 and "size cap" in done.stderr and done.stdout == ""
     under = extract(f"{site.base_url}/view/oversize", "--max-bytes", str(OVERSIZE_BYTES + 1000))
     assert under.returncode == 0, under.stderr
     assert json.loads(under.stdout)["headline"] == "An oversize story"
@@ -52,14 +52,14 @@ def test_a_url_over_the_size_cap_is_refused(site: HostileSite) -> None:
 
 def test_a_page_over_the_time_cap_fails_alone(tmp_path: Path) -> None:
     done = extract(str(PAGE), "--timeout", "0.001")
-    assert done.returncode == 1
+    assert done.returncode == 4
     assert "cannot extract" in done.stderr and "timed out" in done.stderr
 
 
 @pytest.mark.parametrize("slug", ["redirects-to-other-port", "redirects-to-ftp"])
 def test_redirects_off_the_site_are_refused(site: HostileSite, slug: str) -> None:
     done = extract(f"{site.base_url}/view/{slug}")
-    assert done.returncode == 1, done.stdout
+    assert done.returncode == 4, done.stdout
     assert "refused" in done.stderr and "redirect to" in done.stderr
     assert done.stdout == ""
     assert site.other.requests == []
