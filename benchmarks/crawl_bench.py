@@ -40,6 +40,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
 from newscrawl.replica import truth_records  # noqa: E402 (after the path insert)
+from newscrawl.replica.process import spawn, stop  # noqa: E402
 from newscrawl.replica.scoring import Score, score  # noqa: E402
 
 from procstat import cpu_seconds  # noqa: E402 (beside this script)
@@ -48,13 +49,7 @@ CRAWLS = ("plain spider", "navigation only", "full product")
 
 
 def start_twin(articles: int, seed: int) -> tuple[subprocess.Popen[str], str]:
-    twin = subprocess.Popen(
-        [sys.executable, "-m", "newscrawl.replica", "--port", "0", "--articles", str(articles),
-         "--seed", str(seed)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-    )
-    assert twin.stdout is not None
-    return twin, twin.stdout.readline().strip()
+    return spawn("--articles", str(articles), "--seed", str(seed))
 
 
 def command_for(crawl: str, base_url: str, workdir: Path, before: Path | None) -> tuple[list[str], Path]:
@@ -153,8 +148,7 @@ def main() -> int:
                     rows.append((number, crawl, run(crawl, base_url, Path(tmp), truth, args.before)))
                     print(f"round {number}: {crawl} done", file=sys.stderr, flush=True)
     finally:
-        twin.terminate()
-        twin.wait(timeout=10)
+        stop(twin)
     before = f"; before: {args.before}" if args.before else ""
     print(f"twin: {args.articles} pages, seed {args.seed}, {len(truth):,} unique articles in its truth;"
           f" {args.rounds} round(s) of {len(crawls)} crawls{before}\n")

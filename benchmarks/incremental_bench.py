@@ -24,25 +24,14 @@ from pathlib import Path
 from typing import Any
 
 from newscrawl.replica import truth_records
+from newscrawl.replica.process import spawn, stop
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = dict(os.environ, PYTHONPATH=str(ROOT), SCRAPY_SETTINGS_MODULE="newscrawl.settings")
 
 
 def start_twin(articles: int, day: int, port: int = 0) -> tuple[subprocess.Popen[str], str]:
-    for attempt in range(20):
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "newscrawl.replica", "--port", str(port), "--articles",
-             str(articles), "--day", str(day)],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=ENV, cwd=ROOT,
-        )
-        assert proc.stdout is not None
-        line = proc.stdout.readline().strip()
-        if line.startswith("http://"):
-            return proc, line
-        proc.wait()
-        time.sleep(0.2 * (attempt + 1))
-    raise SystemExit("the twin did not start")
+    return spawn("--articles", str(articles), "--day", str(day), port=port)
 
 
 def crawl(work: Path, base_url: str, *extra: str) -> dict[str, Any]:
@@ -97,15 +86,13 @@ def bench(articles: int, *, next_day: bool, baseline: bool) -> None:
             runs.append(("first (day 0)", crawl(work, base_url)))
             runs.append(("repeat (day 0)", crawl(work, base_url)))
             if next_day:
-                twin.terminate()
-                twin.wait()
+                stop(twin)
                 twin, _ = start_twin(articles, 1, int(base_url.rsplit(":", 1)[1]))
                 runs.append(("next day", crawl(work, base_url)))
                 exported = newest_canonicals(work / "output")
                 runs.append(("repeat (day 1)", crawl(work, base_url)))
         finally:
-            twin.terminate()
-            twin.wait()
+            stop(twin)
         print(f"\ntwin: {articles} articles (day 0), python {sys.version.split()[0]}, {os.cpu_count()} cpus")
         print(HEADER)
         for name, result in runs:

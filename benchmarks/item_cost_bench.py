@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import random
 import re
-import subprocess
 import sys
 import tempfile
 import time
@@ -38,6 +37,7 @@ from itemadapter import ItemAdapter  # noqa: E402 (after the path insert)
 from newscrawl.extract.page import ArticlePage  # noqa: E402
 from newscrawl.feeds import DurableFile  # noqa: E402
 from newscrawl.items import ARTICLE_FIELDS, Article, stamp_download  # noqa: E402
+from newscrawl.replica.process import spawn, stop  # noqa: E402
 from scrapy.exceptions import DropItem, NotConfigured  # noqa: E402
 from scrapy.exporters import JsonLinesItemExporter  # noqa: E402
 from scrapy.utils.misc import build_from_crawler, load_object  # noqa: E402
@@ -60,12 +60,8 @@ WORKER_STEPS: tuple[tuple[str, Callable[[ArticlePage], Any]], ...] = (
 
 
 def fetch_pages(articles: int, seed: int, count: int) -> list[tuple[str, bytes, dict[str, str]]]:
-    twin = subprocess.Popen([sys.executable, "-m", "newscrawl.replica", "--port", "0", "--articles",
-                             str(articles), "--seed", str(seed)], cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True)
+    twin, base = spawn("--articles", str(articles), "--seed", str(seed))
     try:
-        assert twin.stdout is not None
-        base = twin.stdout.readline().strip()
         loc = re.compile(r"<loc>([^<]+)</loc>")
         with urllib.request.urlopen(base + "/sitemap.xml", timeout=60) as response:
             months = loc.findall(response.read().decode())
@@ -79,8 +75,7 @@ def fetch_pages(articles: int, seed: int, count: int) -> list[tuple[str, bytes, 
                 pages.append((url, response.read(), dict(response.headers.items())))
         return pages
     finally:
-        twin.terminate()
-        twin.wait(timeout=10)
+        stop(twin)
 
 
 def worker_costs(pages: list[tuple[str, bytes, dict[str, str]]]) -> tuple[dict[str, float], list[dict]]:

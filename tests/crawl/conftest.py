@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from newscrawl.replica.process import spawn, stop
 from newscrawl.replica.scoring import members, path_of
 
 __all__ = ["members", "path_of", "run_crawl", "twin_process"]  # the scoring helpers, for the crawl tests
@@ -34,12 +35,8 @@ def run_crawl(tmp_path: Path, *spider_args: str, settings: tuple[str, ...] = ())
 @contextmanager
 def twin_process(*args: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
     """The twin in its own process on a free port (``python -m newscrawl.replica``): (process, base URL)."""
-    twin = subprocess.Popen([sys.executable, "-m", "newscrawl.replica", "--port", "0", *args],
-                            cwd=Path(__file__).parents[2], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True)
+    twin, base_url = spawn(*args)
     try:
-        assert twin.stdout is not None
-        yield twin, twin.stdout.readline().strip()
+        yield twin, base_url
     finally:
-        twin.terminate()
-        twin.wait(timeout=10)
+        stop(twin)

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from newscrawl.doctor.command import doctor_settings, main_doctor
 from newscrawl.doctor.spider import MAX_SURFACE_REQUESTS, DoctorSpider
+from newscrawl.replica.process import spawn, stop
 from scrapy.crawler import Crawler
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,16 +36,11 @@ def doctor(*args: str, env: dict[str, str] | None = None) -> subprocess.Complete
 @contextmanager
 def serve_twin(*args: str) -> Iterator[str]:
     """The twin on a free loopback port (300 articles): its base URL."""
-    proc = subprocess.Popen([sys.executable, "-m", "newscrawl.replica", "--port", "0", "--articles", "300", *args],
-                            cwd=ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    proc, base = spawn("--articles", "300", *args)
     try:
-        assert proc.stdout is not None
-        base = proc.stdout.readline().strip()
-        assert base.startswith("http://"), f"the twin did not start: {base!r}"
         yield base
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        stop(proc)
 
 
 @pytest.fixture(scope="module")

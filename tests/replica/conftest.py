@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
-import sys
 import tempfile
 import urllib.error
 import urllib.request
@@ -15,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from newscrawl.replica.process import spawn, stop
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -60,39 +58,20 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def _sigint_default() -> None:
-    """The twin answers Ctrl-C as from a terminal, even when the tests run as a background job
-    (which starts with SIGINT ignored, and Twisted keeps an ignored SIGINT ignored)."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
 def start_twin(*args: str) -> Twin:
-    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     err = tempfile.TemporaryFile(mode="w+")  # a file, not a pipe: a chatty server never blocks
-    proc = subprocess.Popen([sys.executable, "-m", "newscrawl.replica", "--port", "0", *args],
-                            stdout=subprocess.PIPE, stderr=err, text=True, cwd=ROOT, env=env,
-                            preexec_fn=_sigint_default)
-    line = proc.stdout.readline().strip() if proc.stdout else ""
-    if not line.startswith("http://"):
-        proc.kill()
-        proc.wait()
+    try:
+        proc, base = spawn(*args, stderr=err)
+    except RuntimeError as exc:
         err.seek(0)
-        raise RuntimeError(f"twin did not start: {line!r} {err.read()}")
-    twin = Twin(proc, line)
+        raise RuntimeError(f"{exc} {err.read()}") from None
+    twin = Twin(proc, base)
     twin.errfile = err
     return twin
 
 
 def stop_twin(t: Twin) -> None:
-    if t.proc.poll() is None:
-        t.proc.terminate()
-        try:
-            t.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            t.proc.kill()
-            t.proc.wait(5)
-    if t.proc.stdout:
-        t.proc.stdout.close()
+    stop(t.proc)
     t.errfile.close()
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from newscrawl.feeds import manifest_path
+from newscrawl.replica.process import spawn, stop
 
 ROOT = Path(__file__).resolve().parents[2]
 ENV = dict(os.environ, PYTHONPATH=str(ROOT), SCRAPY_SETTINGS_MODULE="newscrawl.settings")
@@ -127,30 +128,14 @@ class Twin:
 
     def start(self, day: int = 0) -> Twin:
         self.stop()
-        for attempt in range(20):
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "newscrawl.replica", "--port", str(self.port),
-                 "--articles", str(self.articles), "--day", str(day), "--seed", str(self.seed), *self.options],
-                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV, cwd=ROOT,
-            )
-            assert proc.stdout is not None
-            first = proc.stdout.readline().strip()
-            if first.startswith("http://"):
-                self.proc, self.base_url, self.day = proc, first, day
-                self.port = int(first.rsplit(":", 1)[1])
-                return self
-            proc.wait()
-            time.sleep(0.2 * (attempt + 1))  # the old process may still hold the port
-        raise RuntimeError(f"twin did not start on port {self.port}")
+        self.proc, self.base_url = spawn("--articles", str(self.articles), "--day", str(day), "--seed",
+                                         str(self.seed), *self.options, port=self.port)
+        self.day, self.port = day, int(self.base_url.rsplit(":", 1)[1])
+        return self
 
     def stop(self) -> None:
         if self.proc is not None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:  # pragma: no cover
-                self.proc.kill()
-                self.proc.wait()
+            stop(self.proc)
             self.proc = None
 
     def truth(self, day: int) -> dict[str, dict[str, Any]]:
