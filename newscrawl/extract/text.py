@@ -20,11 +20,18 @@ from w3lib.encoding import html_body_declared_encoding, html_to_unicode, http_co
 logger = logging.getLogger(__name__)
 
 _WS_RE = re.compile(r"\s+")
-_TAG_RE = re.compile(r"<[^>]*>")
-_BLOCK_TAG_RE = re.compile(
-    r"(?i)<\s*(?:br|p|/p|div|/div|h[1-6]|/h[1-6]|li|/li|blockquote|/blockquote|tr|/tr|ul|/ul|ol|/ol)\b[^>]*>"
+#: HTML elements whose tags text from structured data or an extractor may still hold
+_ELEMENTS = (
+    "a|abbr|address|article|aside|b|bdi|bdo|big|blockquote|br|button|caption|center|cite|code|col|colgroup|"
+    "dd|del|details|dfn|div|dl|dt|em|figcaption|figure|font|footer|form|h[1-6]|header|hr|i|iframe|img|input|"
+    "ins|kbd|label|li|link|main|mark|meta|nav|noscript|ol|p|picture|pre|q|s|samp|script|section|small|source|"
+    "span|strike|strong|style|sub|summary|sup|svg|table|tbody|td|tfoot|th|thead|time|tr|tt|u|ul|var|video|wbr"
 )
-_CELL_TAG_RE = re.compile(r"(?i)<\s*/t[dh]\s*>")
+#: a tag: "<" right before a known element's name, as HTML writes one, or a comment. Comparisons
+#: in the text ("p <0.05", "<5 mm", "aged >65", "<grade 3 and >") are no tags and stay.
+_TAG_RE = re.compile(rf"(?i)<!--.*?-->|</?(?:{_ELEMENTS})(?=[\s/>])[^<>]*>", re.S)
+_BLOCK_TAG_RE = re.compile(r"(?i)</?(?:br|p|div|h[1-6]|li|blockquote|tr|ul|ol)(?=[\s/>])[^<>]*>")
+_CELL_TAG_RE = re.compile(r"(?i)</t[dh]\s*>")
 _PARA_SPLIT_RE = re.compile(r"\s*\n\s*")
 #: Characters lxml refuses (XML 1.0 forbids them) and that never carry meaning in HTML.
 _CONTROL_CHARS = (*map(chr, (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20))), "\ufffe", "\uffff")
@@ -101,8 +108,6 @@ def strip_control_chars(text: str) -> str:
     return _CONTROL_RE.sub("", text)
 
 
-#: an HTML tag as markup writes it, a name right after "<" ("p < 0.05" or "<5 mm" are no tags)
-_MARKUP_TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
 _PARAGRAPHS_RE = re.compile(r"\n\s*\n")
 
 
@@ -112,9 +117,9 @@ def strip_markup(body: str) -> str:
     The generic extractor's fallbacks can hand back a structured-data body as written, markup
     and all; a body is text, so block tags become paragraph breaks and other tags go.
     """
-    if not _MARKUP_TAG_RE.search(body):
+    if not _TAG_RE.search(body):
         return body
-    body = _MARKUP_TAG_RE.sub("", _CELL_TAG_RE.sub(" ", _BLOCK_TAG_RE.sub("\n\n", body)))
+    body = _TAG_RE.sub("", _CELL_TAG_RE.sub(" ", _BLOCK_TAG_RE.sub("\n\n", body)))
     return "\n\n".join(p for p in map(clean_text, _PARAGRAPHS_RE.split(body)) if p)
 
 

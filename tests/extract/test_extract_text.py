@@ -85,6 +85,12 @@ def test_clean_text(value: object, expected: str) -> None:
         ("<p>One <b>bold</b>.</p><p>Two.</p>", "One bold.\n\nTwo."),
         ("<table><tr><td>Arm</td><td>PFS</td></tr><tr><td>A</td><td>40.7</td></tr></table>", "Arm PFS\n\nA 40.7"),
         ("Line<br/>break", "Line\n\nbreak"),
+        # comparisons are text, not tags, beside real markup or alone
+        ("<p>HR <0.5 in patients >65 years.</p><p>Next</p>", "HR <0.5 in patients >65 years.\n\nNext"),
+        ("Median OS was 12 months (p <0.05); in patients aged >65 years, 9.",
+         "Median OS was 12 months (p <0.05); in patients aged >65 years, 9."),
+        ("Toxicity <grade 3 and >2 cycles<!-- note --> in <i>most</i> arms",
+         "Toxicity <grade 3 and >2 cycles in most arms"),
         ("   ", ""),
     ],
 )
@@ -97,3 +103,4 @@ def test_strip_tags() -> None:
     assert strip_tags("no tags") == "no tags"
     assert strip_tags(None) is None
     assert strip_tags("<br>") is None
+    assert strip_tags("Response <b>rate</b> was <5% in patients >70") == "Response rate was <5% in patients >70"
