@@ -2,10 +2,12 @@
 
 A target receives a file only once the local file and its manifest are final: the data file
 first, then its manifest, so that at the target a file is complete once its manifest is there
-(and its ``sha256`` matches). Uploads go through Scrapy's own feed storages
-(``FEED_STORAGES_BASE``: ``s3``, ``gs``, ``ftp``, ``ftps``, so their settings such as
-``AWS_ENDPOINT_URL`` or ``FEED_STORAGE_FTP_ACTIVE`` apply); a ``file://`` target gets a
-temporary name, fsync and rename. A failed upload is tried again ``NEWSCRAWL_DELIVERY_RETRIES``
+(and its ``sha256`` matches). Uploads to ``s3`` and ``gs`` go through Scrapy's own feed
+storages (``FEED_STORAGES_BASE``, so their settings such as ``AWS_ENDPOINT_URL`` apply; an object
+appears whole or not at all). ``ftp``/``ftps`` uploads go to a temporary name (``.part``) and are
+renamed once complete, so a cut upload never sits under the final name (Scrapy's
+``FEED_STORAGE_FTP_ACTIVE`` applies); a ``file://`` target gets a temporary name, fsync and
+rename. A failed upload is tried again ``NEWSCRAWL_DELIVERY_RETRIES``
 times, ``NEWSCRAWL_DELIVERY_RETRY_DELAY`` seconds apart (doubling).
 
 Delivery is recorded apart from export, in the state (``deliveries``: file, target, pending or
@@ -26,15 +28,18 @@ from __future__ import annotations
 
 import logging
 import os
+import posixpath
 import re
 import shutil
-import socket
+import ssl
 import time
 from collections.abc import Callable
+from ftplib import FTP, FTP_TLS, error_perm
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
+from scrapy.utils.ftp import ftp_makedirs_cwd
 from scrapy.utils.misc import build_from_crawler, load_object
 from w3lib.url import file_uri_to_path
 
@@ -88,23 +93,46 @@ def copy_atomically(source: Path, dest: Path) -> None:
     fsync_dir(dest.parent)
 
 
+def ftp_upload(local: Path, dest: str, *, timeout: float, active: bool = False) -> None:
+    """Upload to an ``ftp://`` or ``ftps://`` URI under a temporary name, then rename it: a
+    reader of the server never sees a partial file under the final name."""
+    parts = urlsplit(dest)
+    ftp = FTP_TLS(context=ssl.create_default_context(), timeout=timeout) if parts.scheme == "ftps" \
+        else FTP(timeout=timeout)
+    with ftp, open(local, "rb") as fh:
+        ftp.connect(parts.hostname or "", parts.port or 21)
+        ftp.login(unquote(parts.username or "anonymous"), unquote(parts.password or ""))
+        if isinstance(ftp, FTP_TLS):
+            ftp.prot_p()
+        if active:
+            ftp.set_pasv(False)
+        folder, name = posixpath.split(unquote(parts.path))
+        ftp_makedirs_cwd(ftp, folder)
+        ftp.storbinary(f"STOR {name}{PART_SUFFIX}", fh)
+        try:
+            ftp.rename(name + PART_SUFFIX, name)
+        except error_perm:  # a server that renames onto no existing name: replace it
+            ftp.delete(name)
+            ftp.rename(name + PART_SUFFIX, name)
+
+
 def scrapy_upload(crawler: Crawler, timeout: float) -> Upload:
-    """Upload one local file to a URI with Scrapy's storage for its scheme (blocking)."""
+    """Upload one local file to a URI (blocking): a folder, FTP (:func:`ftp_upload`), or Scrapy's
+    storage for the scheme (S3, GCS)."""
     storages = crawler.settings.getdict("FEED_STORAGES_BASE")
+    active = crawler.settings.getbool("FEED_STORAGE_FTP_ACTIVE")
 
     def upload(local: Path, dest: str) -> None:
         scheme = urlsplit(dest).scheme
         if scheme == "file":
             copy_atomically(local, Path(file_uri_to_path(dest)))
             return
+        if scheme in ("ftp", "ftps"):
+            ftp_upload(local, dest, timeout=timeout, active=active)
+            return
         storage = build_from_crawler(load_object(storages[scheme]), crawler, dest, feed_options={"overwrite": True})
-        previous = socket.getdefaulttimeout()
-        socket.setdefaulttimeout(timeout)  # ftplib waits forever without one
-        try:
-            with open(local, "rb") as fh:
-                storage._store_in_thread(fh)  # the blocking upload Scrapy runs in a thread
-        finally:
-            socket.setdefaulttimeout(previous)
+        with open(local, "rb") as fh:
+            storage._store_in_thread(fh)  # the blocking upload Scrapy runs in a thread
 
     return upload
 

@@ -88,7 +88,7 @@ def test_a_run_killed_in_the_middle_of_an_upload(tmp_path: Path, twin: Twin) -> 
         deadline = time.monotonic() + 120
         partial = None
         while run.poll() is None and time.monotonic() < deadline:
-            found = [p for p in remote_dir.glob("*.jsonl")] if remote_dir.is_dir() else []
+            found = [p for p in remote_dir.glob("*.jsonl.part")] if remote_dir.is_dir() else []
             if found and found[0].stat().st_size > 0:
                 partial = found[0]
                 break
@@ -98,7 +98,7 @@ def test_a_run_killed_in_the_middle_of_an_upload(tmp_path: Path, twin: Twin) -> 
         run.wait(timeout=30)
         (local,) = work.files()
         assert partial.stat().st_size < local.stat().st_size  # killed in the middle
-        assert not partial.with_name(partial.name + ".manifest.json").exists()  # so: not complete there
+        assert list(remote_dir.glob("*.jsonl")) == []  # nothing under the final name: a reader sees no file
         assert [(n, s) for n, _, s in deliveries(work)] == [(local.name, "pending")]
     finally:
         slow.stop()
@@ -108,6 +108,7 @@ def test_a_run_killed_in_the_middle_of_an_upload(tmp_path: Path, twin: Twin) -> 
         assert again.returncode == 0, again.stderr[-2000:]
         for path in work.files():
             assert delivered_copy(path, remote_dir / path.name), path.name
+        assert list(remote_dir.glob("*.part")) == []  # the cut upload's temporary file was replaced
     finally:
         fast.stop()
 
