@@ -111,7 +111,7 @@ def ftp_upload(local: Path, dest: str, *, timeout: float, active: bool = False) 
         ftp.storbinary(f"STOR {name}{PART_SUFFIX}", fh)
         try:
             ftp.rename(name + PART_SUFFIX, name)
-        except error_perm:  # a server that renames onto no existing name: replace it
+        except error_perm:  # a server that will not rename onto an existing file: replace it
             ftp.delete(name)
             ftp.rename(name + PART_SUFFIX, name)
 

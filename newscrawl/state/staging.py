@@ -16,14 +16,11 @@ live in memory for the run.
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from newscrawl.state.session import StateSession
-
-logger = logging.getLogger(__name__)
 
 
 class Staging(Protocol):
@@ -91,11 +88,11 @@ class StateStaging:
 
     def get(self, key: str) -> dict[str, Any] | None:
         raw = self._pending.get(key) or self.session.store.staged_item(key)
-        return _load(key, raw) if raw is not None else None
+        return _load(raw) if raw is not None else None
 
     def leftovers(self) -> Iterator[tuple[str, dict[str, Any] | None]]:
         for key, raw in self.session.store.staged():
-            yield key, _load(key, raw)
+            yield key, _load(raw)
 
     def released(self, export_id: str, keys: Iterable[str]) -> None:
         self.session.unstage_when_committed(export_id, keys)
@@ -116,7 +113,7 @@ class StateStaging:
             self._discarded = []
 
 
-def _load(key: str, raw: str) -> dict[str, Any] | None:
+def _load(raw: str) -> dict[str, Any] | None:
     try:
         item = json.loads(raw)
     except ValueError:
