@@ -33,10 +33,14 @@ _TAG_RE = re.compile(rf"(?i)<!--.*?-->|</?(?:{_ELEMENTS})(?=[\s/>])[^<>]*>", re.
 _BLOCK_TAG_RE = re.compile(r"(?i)</?(?:br|p|div|h[1-6]|li|blockquote|tr|ul|ol)(?=[\s/>])[^<>]*>")
 _CELL_TAG_RE = re.compile(r"(?i)</t[dh]\s*>")
 _PARA_SPLIT_RE = re.compile(r"\s*\n\s*")
-#: Characters lxml refuses (XML 1.0 forbids them) and that never carry meaning in HTML.
-_CONTROL_CHARS = (*map(chr, (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20))), "\ufffe", "\uffff")
-_CONTROL_RE = re.compile(f"[{re.escape(''.join(_CONTROL_CHARS))}]")
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+#: C0 controls XML 1.0 forbids (all but tab, newline and carriage return) and its two
+#: non-characters: lxml refuses them, and they never carry meaning in HTML
+_CONTROL_CHARS = "".join(map(chr, (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)))) + "\ufffe\uffff"
+_CONTROL_RE = re.compile(f"[{re.escape(_CONTROL_CHARS)}]")
+#: invisible characters that only split words: zero-width space and joiners, word joiner,
+#: byte-order mark, soft hyphen
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_ZERO_WIDTH = dict.fromkeys(map(ord, _INVISIBLE), None)
 _KEY_RE = re.compile(r"[\W_]+", re.UNICODE)
 
 
@@ -56,13 +60,15 @@ def clean_text(value: object) -> str:
 #: ANSI/VT escape sequences (colours, cursor moves, terminal titles), C0 and C1 forms
 _ESCAPE_SEQ_RE = re.compile(r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?")
 #: characters str.splitlines() breaks at, besides "\n" (and "\r\n")
-_LINE_BREAKS_RE = re.compile("\r\n?|[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_LINE_BREAK_CHARS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_LINE_BREAKS_RE = re.compile(f"\r\n?|[{_LINE_BREAK_CHARS}]")
 _BLANK_LINES_RE = re.compile(r"\n{3,}")
-#: C0 and C1 controls (tab and newline are handled by the caller), bidi embeddings, overrides
-#: and isolates, zero-width characters, byte-order marks, soft hyphens and non-characters
+#: what no output string keeps: the controls above and the invisible characters, C1 controls,
+#: bidi embeddings, overrides and isolates, invisible operators and interlinear annotation marks
+#: (line breaks among the controls become "\n" or spaces instead; tab and newline are the caller's)
 _JUNK_RE = re.compile(
-    "[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\u00ad\u200b-\u200d\u202a-\u202e\u2060-\u2064"
-    "\u2066-\u2069\ufeff\ufff9-\ufffb\ufffe\uffff]"
+    "[" + re.escape("".join(c for c in _CONTROL_CHARS + _INVISIBLE if c not in _LINE_BREAK_CHARS))
+    + "\x7f-\x84\x86-\x9f\u202a-\u202e\u2061-\u2064\u2066-\u2069\ufff9-\ufffb]"
 )
 
 
