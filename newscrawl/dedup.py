@@ -20,27 +20,34 @@ answers :meth:`~DuplicateIndex.check` with a :class:`Verdict`:
                >= ``near_threshold`` (typo fix, an added sentence, another
                byline): drop.
 
-Entries live in a :class:`DedupStore`. :class:`MemoryStore` is the default; a
-persistent store (:class:`newscrawl.state.dedup_store.SQLiteDedupStore`) implements
-the same small protocol, or the state is moved with :meth:`DuplicateIndex.export_state` /
-:meth:`DuplicateIndex.import_state`. Entries already in the store when the
-index is built, or imported, count as *earlier runs*; entries added through this
-index count as *this run*, which is how ``same_url`` and ``update`` are told apart.
+Entries live in a :class:`DedupStore`. :class:`MemoryStore` is the default;
+:class:`TemporaryStore` keeps them in a private temporary SQLite database (a run's own copy
+index: on disk, so memory stays flat however many pages a run sees); a persistent store
+(:class:`newscrawl.state.dedup_store.SQLiteDedupStore`) implements the same small protocol,
+or the state is moved with :meth:`DuplicateIndex.export_state` /
+:meth:`DuplicateIndex.import_state`. Entries already in the store when the index is built, or
+imported, count as *earlier runs*; entries added through this index count as *this run*,
+which is how ``same_url`` and ``update`` are told apart.
 
 :class:`CopyGroups` is what the crawl uses: it groups a run's candidates into copies of one
 article (against the earlier runs' index and against each other) and, once the run has seen
 them all, names each group's original with :func:`original_rank` (earliest ``datePublished``,
 then the page that is its own canonical URL, then the shortest canonical URL), so the exported
-record does not depend on the order pages arrived in.
+record does not depend on the order pages arrived in. Its groups and its index of this run's
+candidates live in a private temporary SQLite database (SQLite deletes it when it is closed),
+not in Python objects: a first crawl stages every article of the site.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import math
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time
+from itertools import groupby
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
@@ -72,6 +79,7 @@ __all__ = [
     "Member",
     "MemoryStore",
     "Outcome",
+    "TemporaryStore",
     "Verdict",
     "copy_reason",
     "original_rank",
@@ -322,6 +330,86 @@ class MemoryStore:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+def temporary_database(*, cache_kib: int = 4096) -> sqlite3.Connection:
+    """A private temporary SQLite database: on disk beyond a page cache of ``cache_kib`` KiB,
+    deleted by SQLite when the connection closes (nothing to clean up after a killed run)."""
+    db = sqlite3.connect("")
+    db.execute(f"PRAGMA cache_size = -{int(cache_kib)}")
+    db.execute("PRAGMA temp_store = FILE")
+    db.execute("PRAGMA journal_mode = OFF")
+    db.execute("PRAGMA synchronous = OFF")
+    return db
+
+
+class TemporaryStore:
+    """:class:`DedupStore` in a SQLite database the caller owns (``run_*`` tables), such as
+    :func:`temporary_database`: memory stays flat whatever the number of entries."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+        db.executescript(
+            """
+            CREATE TABLE IF NOT EXISTS run_entries (
+                id TEXT PRIMARY KEY, canonical_url TEXT NOT NULL, url_keys TEXT NOT NULL,
+                fingerprint TEXT NOT NULL, word_count INTEGER NOT NULL, signature BLOB,
+                signature_size INTEGER NOT NULL, date_modified TEXT, date_published TEXT);
+            CREATE TABLE IF NOT EXISTS run_urls (key TEXT PRIMARY KEY, id TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS run_fingerprints (fingerprint TEXT PRIMARY KEY, id TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS run_bands (band INTEGER NOT NULL, id TEXT NOT NULL);
+            CREATE INDEX IF NOT EXISTS run_bands_band ON run_bands (band);
+            """
+        )
+
+    def lookup_url(self, key: str) -> str | None:
+        row = self._db.execute("SELECT id FROM run_urls WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def lookup_fingerprint(self, fingerprint: str) -> str | None:
+        row = self._db.execute("SELECT id FROM run_fingerprints WHERE fingerprint = ?", (fingerprint,)).fetchone()
+        return row[0] if row else None
+
+    def candidates(self, band_keys: Sequence[int]) -> Iterable[str]:
+        if not band_keys:
+            return []
+        marks = ",".join("?" * len(band_keys))
+        return [row[0] for row in self._db.execute(
+            f"SELECT id FROM run_bands WHERE band IN ({marks}) ORDER BY rowid", [int(k) for k in band_keys])]
+
+    def get(self, article_id: str) -> Entry | None:
+        row = self._db.execute("SELECT * FROM run_entries WHERE id = ?", (article_id,)).fetchone()
+        return _entry_of_row(row) if row is not None else None
+
+    def add(self, entry: Entry, band_keys: Sequence[int]) -> None:
+        db = self._db
+        old = self.get(entry.id)
+        if old is not None:  # an update: unhook the old keys (stale band rows are re-checked)
+            db.execute("DELETE FROM run_fingerprints WHERE fingerprint = ? AND id = ?", (old.fingerprint, old.id))
+            db.executemany("DELETE FROM run_urls WHERE key = ? AND id = ?", [(k, old.id) for k in old.url_keys])
+        sig = entry.signature
+        db.execute(
+            "INSERT OR REPLACE INTO run_entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (entry.id, entry.canonical_url, json.dumps(entry.url_keys), entry.fingerprint, entry.word_count,
+             sig.to_bytes() if sig is not None else None, sig.size if sig is not None else 0,
+             entry.date_modified, entry.date_published),
+        )
+        db.executemany("INSERT OR IGNORE INTO run_urls VALUES (?, ?)", [(k, entry.id) for k in entry.url_keys])
+        db.execute("INSERT OR IGNORE INTO run_fingerprints VALUES (?, ?)", (entry.fingerprint, entry.id))
+        db.executemany("INSERT INTO run_bands VALUES (?, ?)", [(int(k), entry.id) for k in band_keys])
+
+    def entries(self) -> Iterator[Entry]:
+        for row in self._db.execute("SELECT * FROM run_entries ORDER BY rowid"):
+            yield _entry_of_row(row)
+
+    def __len__(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM run_entries").fetchone()[0])
+
+
+def _entry_of_row(row: Sequence[Any]) -> Entry:
+    ident, canonical, keys, fingerprint, words, sig, sig_size, modified, published = row
+    signature = MinHashSignature.from_bytes(sig, sig_size) if sig is not None else None
+    return Entry(ident, canonical, tuple(json.loads(keys)), fingerprint, words, signature, modified, published)
 
 
 @dataclass
@@ -637,7 +725,7 @@ class Member:
     canonical_url: str
     fingerprint: str
     rank: Rank
-    entry: Entry | None = None  # None when it joined its group by URL alone (no body hashing)
+    entry: Entry | None = None  # None when read back from CopyGroups' database (it keeps the entry apart)
 
 
 @dataclass(frozen=True, slots=True)
@@ -708,12 +796,19 @@ class CopyGroups:
     at the end, whatever the order in which its pages arrived.
 
     A candidate is matched first against ``earlier`` (the articles earlier runs exported: its
-    group is then anchored on that article, the *incumbent*), else against this run's candidates
-    (in memory), else it starts a group. Every candidate is indexed, so a later page can match
-    any member of a group, not only the first one seen. :meth:`outcomes` then ranks each group's
-    pages with :func:`original_rank`: the best one is exported; when it is not the incumbent, it
-    is exported under the incumbent's id (a new version of the group's record).
+    group is then anchored on that article, the *incumbent*), else against this run's candidates,
+    else it starts a group. Every candidate is indexed, so a later page can match any member of a
+    group, not only the first one seen. :meth:`outcomes` then ranks each group's pages with
+    :func:`original_rank`: the best one is exported; when it is not the incumbent, it is exported
+    under the incumbent's id (a new version of the group's record).
+
+    The groups, their members and the index of this run's candidates live in ``db`` (by default a
+    :func:`temporary_database`), not in Python objects: a first crawl stages every article of the
+    site, and memory must not grow with it. A :class:`Group` is read from it when needed.
     """
+
+    #: a commit every so many candidates keeps SQLite's transaction short
+    COMMIT_EVERY = 500
 
     def __init__(
         self,
@@ -722,15 +817,22 @@ class CopyGroups:
         incumbent: Callable[[str], Incumbent | None] | None = None,
         lowercase_paths: bool = True,
         timezone: str = DEFAULT_TIMEZONE,
+        db: sqlite3.Connection | None = None,
     ) -> None:
         self.earlier = earlier
-        self.run = replace(earlier, store=MemoryStore())
-        self.groups: dict[str, Group] = {}
-        self._group_of_key: dict[str, str] = {}
-        self._group_of_earlier: dict[str, str] = {}
+        self.db = db if db is not None else temporary_database()
+        self.run = replace(earlier, store=TemporaryStore(self.db))
+        self.db.executescript(
+            """
+            CREATE TABLE IF NOT EXISTS copy_groups (key TEXT PRIMARY KEY, earlier INTEGER NOT NULL, incumbent TEXT);
+            CREATE TABLE IF NOT EXISTS copy_members (key TEXT PRIMARY KEY, grp TEXT NOT NULL, member TEXT NOT NULL);
+            CREATE INDEX IF NOT EXISTS copy_members_grp ON copy_members (grp);
+            """
+        )
         self._incumbent = incumbent
         self.lowercase_paths = lowercase_paths
         self.timezone = timezone
+        self._added = 0
 
     def add(self, item: Mapping[str, Any]) -> tuple[Group, Member, bool]:
         """Place a candidate (an item whose identity is set) in its group.
@@ -746,45 +848,66 @@ class CopyGroups:
         rank = original_rank(item.get("datePublished"), canonical, fetched, timezone=self.timezone)
         entry = self.earlier.entry_for_item(item, lowercase_paths=self.lowercase_paths)
         keys = self.earlier.band_keys(entry)
-        group: Group | None = None
+        group_key: str | None = None
         found = self.earlier.check(entry, band_keys=keys)
         if found.original_id is not None:
-            group = self._incumbent_group(found.original_id)
+            group_key = self._incumbent_group(found.original_id)
         run_entry = replace(entry, id=key)
         for other in self.run.matches(run_entry, band_keys=keys):
-            group = self._merge(group, self.groups[self._group_of_key[other]])
-        self.run.add(run_entry, band_keys=keys)
-        if group is None:
-            group = self.groups[key] = Group(key)
-        member = Member(key, ident, canonical, entry.fingerprint, rank, entry)
-        before = self._group_of_key.get(key)
-        if before is not None and before != group.key:
-            self.groups[before].members.pop(key, None)
+            other_group = self._group_key_of(other)
+            if other_group is not None:
+                group_key = self._merge(group_key, other_group)
+        self.run.store.add(run_entry, keys)
+        db = self.db
+        if group_key is None:
+            group_key = key
+            db.execute("INSERT OR REPLACE INTO copy_groups VALUES (?, 0, NULL)", (key,))
+        group = self.group(group_key)
+        assert group is not None
         exported_before = group.exports
+        member = Member(key, ident, canonical, entry.fingerprint, rank, entry)
+        db.execute("INSERT OR REPLACE INTO copy_members VALUES (?, ?, ?)",
+                   (key, group_key, json.dumps([ident, canonical, entry.fingerprint, rank])))
         group.members[key] = member
-        self._group_of_key[key] = group.key
+        self._added += 1
+        if self._added % self.COMMIT_EVERY == 0:
+            db.commit()
         return group, member, group.exports and not exported_before
 
-    def _merge(self, group: Group | None, other: Group) -> Group:
+    def group(self, key: str) -> Group | None:
+        """The group ``key`` with its members, read from the database (None when there is none)."""
+        row = self.db.execute("SELECT incumbent FROM copy_groups WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return None
+        members = self.db.execute("SELECT key, member FROM copy_members WHERE grp = ? ORDER BY key", (key,))
+        return Group(key, _load_incumbent(row[0]), {k: _load_member(k, data) for k, data in members})
+
+    def _group_key_of(self, member_key: str) -> str | None:
+        row = self.db.execute("SELECT grp FROM copy_members WHERE key = ?", (member_key,)).fetchone()
+        return row[0] if row else None
+
+    def _anchored(self, group_key: str) -> bool:
+        row = self.db.execute("SELECT incumbent IS NOT NULL FROM copy_groups WHERE key = ?", (group_key,)).fetchone()
+        return bool(row and row[0])
+
+    def _merge(self, group: str | None, other: str) -> str:
         """One group of ``group`` and ``other`` (a page that is a copy of members of both).
 
         Two groups anchored on different earlier articles stay apart: both were exported.
         """
-        if group is None or group is other:
+        if group is None or group == other:
             return other
-        if group.incumbent is not None and other.incumbent is not None:
+        group_anchored, other_anchored = self._anchored(group), self._anchored(other)
+        if group_anchored and other_anchored:
             return group
-        keep, gone = (group, other) if other.incumbent is None else (other, group)
-        for key, member in gone.members.items():
-            keep.members[key] = member
-            self._group_of_key[key] = keep.key
-        del self.groups[gone.key]
+        keep, gone = (group, other) if not other_anchored else (other, group)
+        self.db.execute("UPDATE copy_members SET grp = ? WHERE grp = ?", (keep, gone))
+        self.db.execute("DELETE FROM copy_groups WHERE key = ?", (gone,))
         return keep
 
-    def _incumbent_group(self, article_id: str) -> Group:
-        key = self._group_of_earlier.get(article_id)
-        if key is not None:
-            return self.groups[key]
+    def _incumbent_group(self, article_id: str) -> str:
+        if self.db.execute("SELECT 1 FROM copy_groups WHERE key = ? AND earlier = 1", (article_id,)).fetchone():
+            return article_id
         incumbent = self._incumbent(article_id) if self._incumbent is not None else None
         if incumbent is None:
             entry = self.earlier.store.get(article_id)
@@ -792,34 +915,69 @@ class CopyGroups:
                 incumbent = Incumbent(entry.id, entry.canonical_url, entry.fingerprint,
                                       original_rank(entry.date_published, entry.canonical_url,
                                                     timezone=self.timezone))
-        group = self.groups[article_id] = Group(article_id, incumbent)
-        self._group_of_earlier[article_id] = article_id
-        return group
+        saved = None if incumbent is None else json.dumps(
+            [incumbent.id, incumbent.canonical_url, incumbent.fingerprint, incumbent.rank])
+        self.db.execute("INSERT OR REPLACE INTO copy_groups VALUES (?, 1, ?)", (article_id, saved))
+        return article_id
 
     def outcomes(self) -> Iterator[Outcome]:
-        """Each group's decision (groups in key order, members in rank order)."""
-        for key in sorted(self.groups):
-            group = self.groups[key]
-            if not group.members:
-                continue
-            original = group.original()
-            members = sorted(group.members.values(), key=_order)
-            copies = tuple((m, copy_reason(m, original)) for m in members if m is not original)
-            inc = group.incumbent
-            if isinstance(original, Incumbent):
-                yield Outcome(group, None, None, copies, True)
-                continue
-            previous = inc is not None and original.id == inc.id and (
-                url_key(original.canonical_url) == url_key(inc.canonical_url))
-            yield Outcome(group, original, inc.id if inc is not None else original.id, copies, previous)
+        """Each group's decision (groups in key order, members in rank order), one group in memory
+        at a time."""
+        self.db.commit()
+        rows = self.db.execute(
+            "SELECT g.key, g.incumbent, m.key, m.member FROM copy_groups g JOIN copy_members m ON m.grp = g.key"
+            " ORDER BY g.key, m.key"
+        )
+        for key, group_rows in groupby(rows, key=lambda row: row[0]):
+            group: Group | None = None
+            for _, incumbent, member_key, data in group_rows:
+                if group is None:
+                    group = Group(key, _load_incumbent(incumbent))
+                group.members[member_key] = _load_member(member_key, data)
+            assert group is not None
+            yield self._outcome(group)
+
+    @staticmethod
+    def _outcome(group: Group) -> Outcome:
+        original = group.original()
+        members = sorted(group.members.values(), key=_order)
+        copies = tuple((m, copy_reason(m, original)) for m in members if m is not original)
+        inc = group.incumbent
+        if isinstance(original, Incumbent):
+            return Outcome(group, None, None, copies, True)
+        previous = inc is not None and original.id == inc.id and (
+            url_key(original.canonical_url) == url_key(inc.canonical_url))
+        return Outcome(group, original, inc.id if inc is not None else original.id, copies, previous)
 
     def entry_of(self, member: Member, item: Mapping[str, Any], export_id: str) -> Entry:
         """The index entry of an exported original: its own content under ``export_id``, keeping
         the URL keys the earlier record of that id was known by."""
-        entry = member.entry or self.earlier.entry_for_item(item, lowercase_paths=self.lowercase_paths)
+        entry = (member.entry or self.run.store.get(member.key)
+                 or self.earlier.entry_for_item(item, lowercase_paths=self.lowercase_paths))
         earlier = self.earlier.store.get(export_id)
         keys = dict.fromkeys([*entry.url_keys, *(earlier.url_keys if earlier is not None else ())])
         return replace(entry, id=export_id, url_keys=tuple(keys))
 
+    def close(self) -> None:
+        """Close the database (a temporary one is then deleted)."""
+        self.db.close()
+
     def __len__(self) -> int:
-        return len(self._group_of_key)
+        return int(self.db.execute("SELECT COUNT(*) FROM copy_members").fetchone()[0])
+
+
+def _load_incumbent(data: str | None) -> Incumbent | None:
+    if data is None:
+        return None
+    ident, canonical, fingerprint, rank = json.loads(data)
+    return Incumbent(ident, canonical, fingerprint, _rank(rank))
+
+
+def _load_member(key: str, data: str) -> Member:
+    ident, canonical, fingerprint, rank = json.loads(data)
+    return Member(key, ident, canonical, fingerprint, _rank(rank))
+
+
+def _rank(values: Sequence[Any]) -> Rank:
+    instant, declares_other, length, canonical, fetched = values
+    return float(instant), int(declares_other), int(length), str(canonical), str(fetched)

@@ -8,7 +8,10 @@ the same trial share the trial's boilerplate description, its name and end point
 
 from __future__ import annotations
 
+import gc
 import json
+import random
+import tracemalloc
 from collections import Counter
 
 import pytest
@@ -479,3 +482,26 @@ def test_a_chain_of_copies_is_one_group_whatever_the_order() -> None:
     assert len(outcomes) == 1
     (decided,) = outcomes
     assert {original for original, _ in decided} == {BASE + "frontline-t-dxd", BASE + "ribociclib-natalee"}
+
+
+def test_copy_groups_keep_no_python_objects_per_candidate() -> None:
+    """A first crawl stages every article of the site: the run's groups and its index of the
+    candidates live in a temporary SQLite database, so Python memory does not grow with them (groups
+    held in dicts kept about 2 KB per candidate)."""
+    words = [f"word{n}" for n in range(5000)]
+    rng = random.Random(13)
+    pages = [page(f"story-{n}", " ".join(rng.choices(words, k=80)), "2025-06-01") for n in range(1400)]
+    groups = CopyGroups(DuplicateIndex())
+    for item in pages[:400]:
+        groups.add(item)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        for item in pages[400:]:
+            groups.add(item)
+        gc.collect()
+        grown, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(groups) == 1400 and sum(1 for o in groups.outcomes() if o.original is not None) == 1400
+    assert grown < 1000 * 100, f"{grown / 1000:.0f} bytes kept per candidate"

@@ -185,6 +185,7 @@ class DuplicatesPipeline:
             else:
                 self.staging.discard(m.key for m, _ in outcome.copies)
         self.staging.flush()
+        self.groups.close()
         if released or copies:
             logger.info("Released %d originals; dropped %d copies", released, copies)
 
@@ -205,7 +206,10 @@ class DuplicatesPipeline:
         except ValueError:  # the state holds this very record already: nothing to export
             logger.exception("Not releasing %s", member.key)
             return False
-        self.index.add(self.groups.entry_of(member, item, export_id))
+        entry = self.groups.entry_of(member, item, export_id)
+        # into the store only: nothing is checked against this run's exports after the release, and
+        # the index's set of this run's ids (DuplicateIndex.add) would grow with every export
+        self.index.store.add(entry, self.index.band_keys(entry))
         self.staging.released(export_id, keys)
         if update:
             self._inc("update")
