@@ -32,7 +32,11 @@ logger = logging.getLogger(__name__)
 
 
 class SQLiteDedupStore:
-    """Persisted entries (read from the state file) + this run's pending entries (memory)."""
+    """Persisted entries (read from the state file) + this run's pending entries (memory).
+
+    Once persisted, an entry leaves memory when the file is read for this run; when the state is
+    ignored (``read_persisted`` False) this run's entries stay in memory, the file not being read.
+    """
 
     def __init__(self, store: StateStore | None, *, read_persisted: bool = True) -> None:
         self._store = store
@@ -159,7 +163,20 @@ class SQLiteDedupStore:
             )
             self._persisted_ids.add(ident)
             n += 1
+        if n and self._read:
+            self._forget_persisted()
         return n
+
+    def _forget_persisted(self) -> None:
+        """Drop persisted entries from memory: the file answers for them now (a first crawl
+        exports every article of the site, and memory must not grow with it)."""
+        keep = [(entry, self._bands[entry.id]) for entry in self._mem.entries()
+                if entry.id not in self._persisted_ids]
+        self._mem = MemoryStore()
+        self._bands = {}
+        self._persisted_ids = set()
+        for entry, bands in keep:
+            self.add(entry, bands)
 
 
 def recovery_commit(crawler: Crawler) -> Callable[[list[dict[str, Any]], str], None] | None:

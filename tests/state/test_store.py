@@ -218,6 +218,25 @@ def test_dedup_store_persists_only_committed_entries(tmp_path: Path) -> None:
     session.close()
 
 
+def test_dedup_store_forgets_committed_entries(tmp_path: Path) -> None:
+    """An entry written to the file leaves memory (the file answers for it): a first crawl exports
+    every article of the site, and the crawl's memory must not grow with it."""
+    session = StateSession(tmp_path, "spider", run_id="r1").start()
+    store = SQLiteDedupStore(session.store)
+    session.attach_dedup(store)
+    index = DuplicateIndex(store=store)
+    for n in range(30):
+        index.add(_entry(index, f"a{n}", f"{BODY} number {n} " * 2))
+        session.claim(f"a{n}", f"https://example.org/view/a{n}", None)
+        session.commit_lines([{"id": f"a{n}", "canonicalUrl": f"https://example.org/view/a{n}", "version": 1}],
+                             "f.jsonl")
+    index.add(_entry(index, "pending", "a body not yet exported " * 10))
+    assert [entry.id for entry in store._mem.entries()] == ["pending"]
+    assert store.get("a7") is not None and store.lookup_url("//example.org/view/a7") == "a7"
+    assert len(store) == 31
+    session.close()
+
+
 def test_sqlite_file_is_valid_after_session(tmp_path: Path) -> None:
     session = StateSession(tmp_path, "spider", run_id="r1").start()
     session.commit_lines([{"id": "a", "url": "https://example.org/view/a", "version": 1}], "f.jsonl")
