@@ -73,7 +73,7 @@ class UnchangedPipeline(_StateStage):
                 logger.warning("Item without id reached the state: %s", adapter.get("url"))
             adapter["version"] = 1
             return item
-        if ident in session.claimed_ids:
+        if session.claimed(ident):
             return item  # already exported in this run: a duplicate of that line, not unchanged
         canonical = adapter.get("canonicalUrl")
         known = session.known(canonical) if isinstance(canonical, str) else None
@@ -102,7 +102,7 @@ class StatePipeline(_StateStage):
         session, ident = self.session, adapter.get("id")
         if session is None or not isinstance(ident, str) or not ident:
             return item
-        if ident in session.claimed_ids:
+        if session.claimed(ident):
             raise drop(self.stats, DUPLICATE_IN_RUN)
         decision, version = session.decide(ident, adapter.get("fingerprint"), adapter.get("dateModified"),
                                            adapter.get("canonicalUrl"))

@@ -96,7 +96,7 @@ class RunManager:
         counts = self.counts
         counts.exported += 1
         session, ident = self.session, adapter.get("id")
-        decision = session.decisions.get(ident) if session is not None and isinstance(ident, str) else None
+        decision = session.decision(ident) if session is not None and isinstance(ident, str) else None
         if decision is None:
             version = adapter.get("version")
             decision = "changed" if isinstance(version, int) and version > 1 else "new"

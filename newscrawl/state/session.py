@@ -9,13 +9,15 @@ refreshed), which never claims a new export.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from newscrawl.dedup import temporary_database
 from newscrawl.extract.urls import DEFAULT_LOWERCASE_PATHS, canonicalize_url
 from newscrawl.runinfo import utc_iso
 from newscrawl.state.lock import RunLock
@@ -71,6 +73,82 @@ def _newer(a: str | None, b: str | None) -> str | None:
     return b if (parse_timestamp(b) or 0) > (parse_timestamp(a) or 0) else a
 
 
+class _Notes:
+    """What navigation noted during this run about every page (sitemap and feed dates, the notes
+    of fetched articles until the pipeline claims them, the URLs fetched) and the articles claimed
+    for the feeds, in a private temporary SQLite database: a first crawl fetches every article of the site, and memory must not grow
+    with it. Gone with the run, as memory would be."""
+
+    #: a commit every so many writes keeps SQLite's transaction short
+    COMMIT_EVERY = 500
+
+    def __init__(self) -> None:
+        self._db = temporary_database()
+        self._db.executescript(
+            """
+            CREATE TABLE fetches (key TEXT PRIMARY KEY, info TEXT NOT NULL);
+            CREATE TABLE hints (key TEXT PRIMARY KEY, lastmod TEXT NOT NULL);
+            CREATE TABLE fetched (key TEXT PRIMARY KEY);
+            CREATE TABLE claims (id TEXT PRIMARY KEY, decision TEXT NOT NULL);
+            """
+        )
+        self._writes = 0
+
+    def _write(self, sql: str, args: tuple[Any, ...]) -> None:
+        self._db.execute(sql, args)
+        self._writes += 1
+        if self._writes % self.COMMIT_EVERY == 0:
+            self._db.commit()
+
+    def fetch(self, key: str) -> FetchInfo | None:
+        row = self._db.execute("SELECT info FROM fetches WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return None
+        lastmod, urls, validators = json.loads(row[0])
+        return FetchInfo(lastmod, set(urls), {url: (etag, modified) for url, (etag, modified) in validators.items()})
+
+    def set_fetch(self, key: str, info: FetchInfo) -> None:
+        data = json.dumps([info.lastmod, sorted(info.urls), info.validators])
+        self._write("INSERT OR REPLACE INTO fetches VALUES (?, ?)", (key, data))
+
+    def take_fetch(self, key: str) -> FetchInfo | None:
+        info = self.fetch(key)
+        if info is not None:
+            self._write("DELETE FROM fetches WHERE key = ?", (key,))
+        return info
+
+    def hint(self, key: str) -> str | None:
+        row = self._db.execute("SELECT lastmod FROM hints WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_hint(self, key: str, lastmod: str) -> None:
+        self._write("INSERT OR REPLACE INTO hints VALUES (?, ?)", (key, lastmod))
+
+    def fetched(self, key: str) -> None:
+        self._write("INSERT OR IGNORE INTO fetched VALUES (?)", (key,))
+
+    def was_fetched(self, key: str) -> bool:
+        return self._db.execute("SELECT 1 FROM fetched WHERE key = ?", (key,)).fetchone() is not None
+
+    def fetched_hints(self) -> Iterator[tuple[str, str]]:
+        """The pages fetched in this run that a surface dated, with that date."""
+        yield from self._db.execute(
+            "SELECT f.key, h.lastmod FROM fetched f JOIN hints h ON h.key = f.key WHERE h.lastmod != ''")
+
+    def claim(self, article_id: str, decision: str) -> None:
+        self._write("INSERT OR REPLACE INTO claims VALUES (?, ?)", (article_id, decision))
+
+    def decision(self, article_id: str) -> str | None:
+        row = self._db.execute("SELECT decision FROM claims WHERE id = ?", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    def decisions(self) -> dict[str, str]:
+        return dict(self._db.execute("SELECT id, decision FROM claims ORDER BY rowid"))
+
+    def close(self) -> None:
+        self._db.close()
+
+
 class StateSession:
     """Lock + store + ledger of one run. Single-threaded (the reactor thread)."""
 
@@ -97,18 +175,14 @@ class StateSession:
         self.forget_days = float(forget_days)
         self._canon = canonicalize or default_canonicalizer()
         self.touch_batch = touch_batch
-        self._fetches: dict[str, FetchInfo] = {}
         self._pending: dict[str, FetchInfo] = {}
         self._touches: dict[str, TouchRecord] = {}
         self._seen: dict[str, tuple[str, str | None]] = {}
-        self._hints: dict[str, str] = {}
-        self._fetched: set[str] = set()
+        self._notes = _Notes()
         self._dedup: Any = None
         self._unstage: dict[str, list[str]] = {}
         self._surfaces: dict[str, SurfaceRecord] = {}
         self._failed: dict[str, str | None] = {}
-        self.claimed_ids: set[str] = set()
-        self.decisions: dict[str, str] = {}
         self.counts: dict[str, int] = {
             "committed": 0, "recovered": 0, "touched": 0, "seen": 0, "forgotten": 0,
             "commit_batches": 0,
@@ -149,6 +223,7 @@ class StateSession:
             if self.store._db is not None:
                 self.flush_touches()
         finally:
+            self._notes.close()
             self.store.close()
             self.lock.release()
 
@@ -185,13 +260,13 @@ class StateSession:
             key = self.canon(url) if isinstance(url, str) else None
             if key:
                 self._seen[key] = (kind, self._hinted(key, lastmod))
-                self._fetched.add(key)
+                self._notes.fetched(key)
         if len(self._seen) >= self.touch_batch:
             self.flush_touches()
 
     def fetch_lastmod(self, url: str | None) -> str | None:
         key = self.canon(url) if url else None
-        info = self._fetches.get(key) if key else None
+        info = self._notes.fetch(key) if key else None
         return info.lastmod if info is not None else None
 
     def get_article(self, article_id: str) -> ArticleRecord | None:
@@ -203,10 +278,10 @@ class StateSession:
         key = self.canon(url)
         if key is None:
             return
-        self._hints[key] = _newer(self._hints.get(key), lastmod) or lastmod
+        self._notes.set_hint(key, _newer(self._notes.hint(key), lastmod) or lastmod)
 
     def _hinted(self, key: str, lastmod: str | None) -> str | None:
-        return _newer(lastmod, self._hints.get(key))
+        return _newer(lastmod, self._notes.hint(key))
 
     def note_fetch(
         self,
@@ -222,18 +297,17 @@ class StateSession:
             return
         info = FetchInfo(lastmod=self._hinted(key, lastmod or None))
         info.urls.add(key)
-        self._fetched.add(key)
+        self._notes.fetched(key)
         for url in request_urls:
             variant = self.canon(url)
             if variant:
                 info.urls.add(variant)
         if etag or last_modified:
             info.validators[key] = (etag or None, last_modified or None)
-        existing = self._fetches.get(key)
-        if existing is None:
-            self._fetches[key] = info
-        else:
+        existing = self._notes.fetch(key)
+        if existing is not None:
             existing.merge(info)
+        self._notes.set_fetch(key, existing or info)
 
     def _take_fetch(self, item_url: str | None, canonical_url: str | None) -> FetchInfo:
         info = FetchInfo()
@@ -241,7 +315,7 @@ class StateSession:
             key = self.canon(url) if url else None
             if key is None:
                 continue
-            found = self._fetches.pop(key, None)
+            found = self._notes.take_fetch(key)
             if found is not None:
                 info.merge(found)
             info.urls.add(key)
@@ -276,13 +350,30 @@ class StateSession:
 
         ``decision`` (new / changed / reexported) is kept for the run's counts.
         """
-        self.decisions[article_id] = decision
+        self._notes.claim(article_id, decision)
         info = self._take_fetch(item_url, canonical_url)
         previous = self._pending.get(article_id)
         if previous is not None:
             info.merge(previous)
         self._pending[article_id] = info
-        self.claimed_ids.add(article_id)
+
+    def claimed(self, article_id: str) -> bool:
+        """Whether ``article_id`` went to the feeds in this run."""
+        return self._notes.decision(article_id) is not None
+
+    def decision(self, article_id: str) -> str | None:
+        """The decision (new / changed / reexported) of an article claimed in this run."""
+        return self._notes.decision(article_id)
+
+    @property
+    def claimed_ids(self) -> set[str]:
+        """The articles claimed in this run (read from the notes: for inspection, not per item)."""
+        return set(self._notes.decisions())
+
+    @property
+    def decisions(self) -> dict[str, str]:
+        """Each claimed article's decision (read from the notes: for inspection, not per item)."""
+        return self._notes.decisions()
 
     def touch(self, article_id: str, item_url: str | None, canonical_url: str | None) -> None:
         """An exported article was seen again, unchanged: refresh what navigation relies on."""
@@ -308,7 +399,7 @@ class StateSession:
             rec = self._touches[record.id] = TouchRecord(record.id)
         if key:
             rec.urls.add(key)
-            self._fetched.add(key)
+            self._notes.fetched(key)
         if lastmod:
             rec.lastmod = lastmod
         if len(self._touches) >= self.touch_batch:
@@ -360,7 +451,7 @@ class StateSession:
         they are requested again directly, whatever the surfaces say.
         """
         recorded = self.store.record_surfaces(self._surfaces.values()) if complete else 0
-        done = [url for url, _ in self.store.retries() if url in self._fetched and url not in self._failed]
+        done = [url for url, _ in self.store.retries() if self._notes.was_fetched(url) and url not in self._failed]
         for url in self.store.record_retries(self._failed, done, max_attempts=max_attempts):
             logger.warning("Giving up on %s: it could not be fetched in %d runs", url, max_attempts)
         self._surfaces.clear()
@@ -425,10 +516,7 @@ class StateSession:
         Only pages fetched in this run: their stored content is as new as that date.
         """
         n = 0
-        for key in self._fetched:
-            hint = self._hints.get(key)
-            if not hint:
-                continue
+        for key, hint in self._notes.fetched_hints():
             record = self.store.lookup_url(key)
             if record is not None:
                 if (parse_timestamp(hint) or 0) > (record.changed_ts or 0):
