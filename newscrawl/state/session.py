@@ -76,8 +76,8 @@ def _newer(a: str | None, b: str | None) -> str | None:
 class _Notes:
     """What navigation noted during this run about every page (sitemap and feed dates, the notes
     of fetched articles until the pipeline claims them, the URLs fetched) and the articles claimed
-    for the feeds, in a private temporary SQLite database: a first crawl fetches every article of the site, and memory must not grow
-    with it. Gone with the run, as memory would be."""
+    for the feeds, in a private temporary SQLite database: a first crawl fetches every article of
+    the site, and memory must not grow with it. Gone with the run, as memory would be."""
 
     #: a commit every so many writes keeps SQLite's transaction short
     COMMIT_EVERY = 500

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 import subprocess
 import sys
 import textwrap
 import time
+import tracemalloc
 from datetime import datetime
 from pathlib import Path
 
@@ -234,6 +236,47 @@ def test_dedup_store_forgets_committed_entries(tmp_path: Path) -> None:
     assert [entry.id for entry in store._mem.entries()] == ["pending"]
     assert store.get("a7") is not None and store.lookup_url("//example.org/view/a7") == "a7"
     assert len(store) == 31
+    session.close()
+
+
+def test_session_keeps_no_python_objects_per_page(tmp_path: Path) -> None:
+    """A first crawl notes a sitemap date and a fetch for every article of the site and claims
+    each at its release: those notes live in a temporary SQLite database, so the session's memory
+    does not grow with the pages (dicts and sets of them did until the end of the run)."""
+    session = StateSession(tmp_path, "spider", run_id="r1").start()
+    lines: list[dict[str, object]] = []
+
+    def page(n: int) -> None:
+        url = f"https://example.org/view/story-{n}"
+        session.note_lastmod_hint(url, "2025-06-02T10:00:00Z")
+        session.note_fetch(url, etag=f'"e{n}"')
+        if n % 2:  # half are exported, half stay noted until the end
+            session.claim(f"id{n}", url, None)
+            lines.append({"id": f"id{n}", "canonicalUrl": url, "version": 1})
+        if len(lines) == 50:
+            session.commit_lines(lines, "f.jsonl")
+            lines.clear()
+
+    for n in range(200):
+        page(n)
+    gc.collect()
+    tracemalloc.start(6)
+    try:
+        before = tracemalloc.take_snapshot()
+        for n in range(200, 1200):
+            page(n)
+        gc.collect()
+        after = tracemalloc.take_snapshot()
+    finally:
+        tracemalloc.stop()
+    # not the session's: what this test builds, and the bounded caches of pure functions
+    # (canonical URLs, parsed dates) under newscrawl/extract
+    mine = [tracemalloc.Filter(False, __file__), tracemalloc.Filter(False, "*/newscrawl/extract/*", all_frames=True)]
+    grown = sum(stat.size_diff for stat in after.filter_traces(mine).compare_to(before.filter_traces(mine), "filename"))
+    assert grown < 1000 * 60, f"{grown / 1000:.0f} bytes kept per page"
+    assert session.fetch_lastmod("https://example.org/view/story-1000") == "2025-06-02T10:00:00Z"
+    assert session.claimed("id1001") and session.decision("id1001") == "new" and not session.claimed("id1000")
+    assert session.store.validators("https://example.org/view/story-1001") == ('"e1001"', None)
     session.close()
 
 
