@@ -34,8 +34,8 @@ article (against the earlier runs' index and against each other) and, once the r
 them all, names each group's original with :func:`original_rank` (earliest ``datePublished``,
 then the page that is its own canonical URL, then the shortest canonical URL), so the exported
 record does not depend on the order pages arrived in. Its groups and its index of this run's
-candidates live in a private temporary SQLite database (SQLite deletes it when it is closed),
-not in Python objects: a first crawl stages every article of the site.
+candidates live in a private temporary SQLite database (gone with the process), not in Python
+objects: a first crawl stages every article of the site.
 """
 
 from __future__ import annotations
@@ -333,8 +333,8 @@ class MemoryStore:
 
 
 def temporary_database(*, cache_kib: int = 4096) -> sqlite3.Connection:
-    """A private temporary SQLite database: on disk beyond a page cache of ``cache_kib`` KiB,
-    deleted by SQLite when the connection closes (nothing to clean up after a killed run)."""
+    """A private temporary SQLite database: on disk beyond a page cache of ``cache_kib`` KiB, in a
+    file SQLite unlinks as soon as it creates it (nothing to clean up, even after ``kill -9``)."""
     db = sqlite3.connect("")
     db.execute(f"PRAGMA cache_size = -{int(cache_kib)}")
     db.execute("PRAGMA temp_store = FILE")
